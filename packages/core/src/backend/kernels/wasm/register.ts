@@ -1,0 +1,2 @@
+/** Registers tl's wasm kernel overrides (idempotent). Filled in by the kernels in this folder. */
+export function registerWasmOverrides(): void {}
