@@ -1,2 +1,12 @@
 #!/usr/bin/env node
-export {};
+import { buildProgram } from './program.js';
+import { reportError } from './runtime/errors.js';
+
+const program = buildProgram();
+const verbose = process.argv.includes('--verbose');
+try {
+  await program.parseAsync(process.argv);
+} catch (error) {
+  reportError(error, verbose);
+  process.exitCode = 1;
+}

@@ -1,0 +1,11 @@
+import { Command } from 'commander';
+import { predictCommand } from './commands/predict.js';
+
+/** The `tl` command tree; each subcommand lives in commands/. */
+export function buildProgram(): Command {
+  return new Command('tl')
+    .description('transfer learning for NLP in TypeScript: load, fine-tune, transfer and measure HF encoders')
+    .option('--verbose', 'print stack traces with errors')
+    .showHelpAfterError()
+    .addCommand(predictCommand());
+}

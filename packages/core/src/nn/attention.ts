@@ -1,0 +1,34 @@
+import * as tf from '@tensorflow/tfjs-core';
+import type { DropoutContext } from './dropout.js';
+
+/** float32's lowest value, as HF uses for masked attention logits (exp underflows to exactly 0). */
+const MASK_VALUE = -3.4028234663852886e38;
+
+/** [batch, seq] 0/1 mask → additive [batch, 1, 1, seq] bias: 0 where attended, MASK_VALUE where not. */
+export function additiveAttentionMask(attentionMask: tf.Tensor2D): tf.Tensor4D {
+  const [b, s] = attentionMask.shape;
+  return tf.reshape(tf.mul(tf.sub(1, tf.cast(attentionMask, 'float32')), MASK_VALUE), [b, 1, 1, s]);
+}
+
+/**
+ * Scaled dot-product attention over already-projected q, k, v of shape [batch, seq, hidden]:
+ * split into heads, softmax(q·kᵀ/√d + mask), dropout on the probabilities, merge heads.
+ */
+export function scaledDotProductAttention(
+  q: tf.Tensor,
+  k: tf.Tensor,
+  v: tf.Tensor,
+  maskBias: tf.Tensor4D,
+  numHeads: number,
+  dropoutRate: number,
+  dropout: DropoutContext,
+): tf.Tensor3D {
+  const [b, s, h] = q.shape as [number, number, number];
+  const d = h / numHeads;
+  const split = (t: tf.Tensor) => tf.transpose(tf.reshape(t, [b, s, numHeads, d]), [0, 2, 1, 3]);
+  const qh = tf.mul(split(q), 1 / Math.sqrt(d));
+  const scores = tf.add(tf.matMul(qh, split(k), false, true), maskBias);
+  const probs = dropout.apply(tf.softmax(scores, -1), dropoutRate);
+  const ctx = tf.matMul(probs, split(v));
+  return tf.reshape(tf.transpose(ctx, [0, 2, 1, 3]), [b, s, h]);
+}

@@ -1,0 +1,33 @@
+import * as tf from '@tensorflow/tfjs-core';
+import type { Initializer } from './init.js';
+import type { ParameterStore } from './parameter-store.js';
+
+/**
+ * torch.nn.Linear with torch's weight layout [out, in], so HF weights load as stored: y = x·Wᵀ + b.
+ * Inputs of any rank are flattened to 2-D for one matmul (one kernel call instead of a batched one).
+ */
+export class Linear {
+  readonly weightName: string;
+  readonly biasName: string;
+  constructor(
+    private readonly store: ParameterStore,
+    prefix: string,
+    readonly inFeatures: number,
+    readonly outFeatures: number,
+    init: Initializer,
+  ) {
+    this.weightName = `${prefix}.weight`;
+    this.biasName = `${prefix}.bias`;
+    store.create(this.weightName, init.normal([outFeatures, inFeatures]));
+    store.create(this.biasName, init.zeros([outFeatures]));
+  }
+
+  apply(x: tf.Tensor): tf.Tensor {
+    const w = this.store.get(this.weightName);
+    const b = this.store.get(this.biasName);
+    const lead = x.shape.slice(0, -1);
+    const x2 = tf.reshape(x, [-1, this.inFeatures]);
+    const y = tf.add(tf.matMul(x2, w, false, true), b);
+    return lead.length === 1 ? y : tf.reshape(y, [...lead, this.outFeatures]);
+  }
+}

@@ -1,0 +1,42 @@
+import { mkdir, readFile } from 'node:fs/promises';
+import { writeFileAtomic } from '../io/fs/atomic-write.js';
+import { join } from 'node:path';
+import { fileExists } from '../io/fs/file-exists.js';
+import { writeCheckpointFolder } from '../io/checkpoint/write-checkpoint.js';
+import type { SafetensorsEntry } from '../io/safetensors/encode.js';
+import type { Model } from '../model/model.js';
+
+/** Tokenizer side files HF `save_pretrained` writes; copied verbatim so the tokenizer round-trips exactly. */
+const TOKENIZER_FILES = ['tokenizer.json', 'tokenizer_config.json', 'special_tokens_map.json', 'vocab.txt', 'vocab.json', 'merges.txt'];
+
+export interface SaveOptions {
+  /** A folder whose tokenizer files are copied beside the weights (usually the one the model came from). */
+  readonly tokenizerFrom?: string;
+  /** Extra config.json keys (e.g. an updated label map). */
+  readonly configOverrides?: Readonly<Record<string, unknown>>;
+}
+
+/** The model's weights as safetensors entries: float32, HF names, tied aliases stored once (as HF does). */
+export async function modelTensors(model: Model): Promise<SafetensorsEntry[]> {
+  const entries: SafetensorsEntry[] = [];
+  for (const [name, variable] of model.parameters.entries()) {
+    entries.push({ name, dtype: 'F32', shape: [...variable.shape], data: (await variable.data()) as Float32Array });
+  }
+  return entries;
+}
+
+/**
+ * Writes an HF model folder (config.json, model.safetensors, tokenizer files) that transformers'
+ * `from_pretrained` and tl's `fromPretrained` load back bit-identically. Every file is written atomically.
+ */
+export async function savePretrained(dir: string, model: Model, options: SaveOptions = {}): Promise<void> {
+  await mkdir(dir, { recursive: true });
+  const config = { ...model.config, dtype: 'float32', ...options.configOverrides };
+  await writeCheckpointFolder(dir, { config, tensors: await modelTensors(model) });
+  if (options.tokenizerFrom && options.tokenizerFrom !== dir) {
+    for (const file of TOKENIZER_FILES) {
+      const from = join(options.tokenizerFrom, file);
+      if (await fileExists(from)) await writeFileAtomic(join(dir, file), await readFile(from));
+    }
+  }
+}
