@@ -50,21 +50,3 @@ export { keptLengths, type TruncationStrategy, type KeptLengths } from './tokeni
 export type { Side, SpecialTokenRole } from './tokenization/tokenizer-config.js';
 export type { SpecialTokensTemplate, TemplatePiece, TokenRun } from './tokenization/special-tokens-template.js';
 export { toEncodedBatch } from './tokenization/to-encoded-batch.js';
-export {
-  TextTokenizer,
-  type SpecialTokenIds,
-  type Encoded,
-  type EncodeOptions,
-  type DecodeOptions,
-  type TokenizerSources,
-} from './tokenization/text-tokenizer.js';
-  encodeBatch,
-  type TextInput,
-  type PaddingStrategy,
-  type EncodeBatchOptions,
-  type BatchEncoding,
-} from './tokenization/encode-batch.js';
-export { keptLengths, type TruncationStrategy, type KeptLengths } from './tokenization/truncation.js';
-export type { Side, SpecialTokenRole } from './tokenization/tokenizer-config.js';
-export type { SpecialTokensTemplate, TemplatePiece, TokenRun } from './tokenization/special-tokens-template.js';
-export { toEncodedBatch } from './tokenization/to-encoded-batch.js';
