@@ -50,3 +50,47 @@ export { keptLengths, type TruncationStrategy, type KeptLengths } from './tokeni
 export type { Side, SpecialTokenRole } from './tokenization/tokenizer-config.js';
 export type { SpecialTokensTemplate, TemplatePiece, TokenRun } from './tokenization/special-tokens-template.js';
 export { toEncodedBatch } from './tokenization/to-encoded-batch.js';
+// Training: the Trainer, optimizer, schedules, metrics, callbacks, checkpoints.
+export { resolveTrainingArgs, trainingArgsSchema, type TrainingArgs, type TrainingArgsInput } from './training/args.js';
+export { TrainerEvents, type TrainerEventMap, type TrainerEventName, type TrainerEventHandler } from './training/events/trainer-events.js';
+export { AdamW, type AdamWOptions, type AdamWStateDict, type OptimizerGroup } from './training/optim/adamw.js';
+export { DEFAULT_NO_DECAY, defaultParameterGroups, validateParameterGroups } from './training/optim/parameter-groups.js';
+export { SCHEDULER_NAMES, scheduleLambda, type SchedulerName, type ScheduleOptions, type LrLambda } from './training/schedule/lr-lambdas.js';
+export { LrScheduler, type LrSchedulerState } from './training/schedule/lr-scheduler.js';
+export { clipGradNorm, globalGradNorm } from './training/gradients/clip-grad-norm.js';
+export { ConfusionMatrix } from './training/metrics/confusion-matrix.js';
+export {
+  accuracy,
+  f1Score,
+  matthewsCorrcoef,
+  classificationReport,
+  classificationMetrics,
+  argmaxRows,
+  type ClassReport,
+} from './training/metrics/classification-metrics.js';
+export { evaluateModel, defaultComputeMetrics, type ComputeMetrics, type EvalPrediction } from './training/loop/evaluate-model.js';
+export { orderStrategies } from './training/loop/strategy-pipeline.js';
+export { dropoutSeed } from './training/loop/dropout-seed.js';
+export {
+  saveTrainerCheckpoint,
+  readTrainerCheckpoint,
+  findLatestCheckpoint,
+  listCheckpoints,
+  deleteCheckpoint,
+  TRAINER_STATE_FILE,
+  OPTIMIZER_FILE,
+  TRAINING_ARGS_FILE,
+  type TrainerStateFile,
+} from './training/checkpoint/trainer-checkpoint.js';
+export { ProgressBar, type ProgressBarOptions } from './training/callbacks/progress-bar.js';
+export { JsonlMetricsLogger } from './training/callbacks/jsonl-metrics-logger.js';
+export { EarlyStopping, type EarlyStoppingOptions } from './training/callbacks/early-stopping.js';
+export { Checkpointing, type CheckpointingOptions } from './training/callbacks/checkpointing.js';
+export { LearningRateMonitor, type LearningRateRecord } from './training/callbacks/learning-rate-monitor.js';
+// Data: datasets from JSONL/CSV/TSV, label maps, seeded batching, dynamic padding.
+export { loadDataset, parseDataset, type LoadDatasetOptions, type LoadedDataset, type FieldMapping } from './data/dataset/load-dataset.js';
+export { sortedLabelMap, labelMapFromLabel2Id, indexLabelMap, type LabelMap } from './data/labels/label-map.js';
+export { SeededRandom } from './data/random/seeded-random.js';
+export { BatchSampler, type BatchSamplerOptions, type BatchSamplerState } from './data/batching/batch-sampler.js';
+export { disposeBatch, type Collator, type CollatedBatch } from './data/collate/collator.js';
+export { PaddingCollator, type PaddingCollatorOptions, type EncodedExample, type EncodeFn } from './data/collate/padding-collator.js';
