@@ -190,6 +190,14 @@ describe('resolvePretrained against a local Hub', () => {
     expect((await readFile(join(dir, 'model.safetensors'))).equals(model.content)).toBe(true);
   });
 
+  it('lets concurrent callers share one download of each blob', async () => {
+    const dirs = await Promise.all([resolvePretrained(BERT, online()), resolvePretrained(BERT, online())]);
+    expect(dirs[0]).toBe(dirs[1]);
+    expect(server.requestsTo('cdn', 'GET')).toHaveLength(1);
+    expect((await readFile(join(dirs[0], 'model.safetensors'))).equals(server.fileOf(BERT, 'model.safetensors').content)).toBe(true);
+    expect((await readdir(join(cacheDir, 'models--tl-test--bert-cls', 'blobs'))).filter((f) => /\.(lock|incomplete)$/.test(f))).toEqual([]);
+  });
+
   it('reports a repository that does not exist, and an unknown revision', async () => {
     const error = await rejection(resolvePretrained('tl-test/does-not-exist', online()));
     expect(error.code).toBe('HUB');

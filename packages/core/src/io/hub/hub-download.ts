@@ -1,4 +1,5 @@
 import { TlError } from '../../errors/tl-error.js';
+import { withFileLock } from '../fs/file-lock.js';
 import { downloadBlob } from './download-blob.js';
 import { fetchFileMetadata } from './file-metadata.js';
 import type { HubSettings } from './hub-settings.js';
@@ -46,10 +47,14 @@ export async function hubDownload(
 
   if (!(await cache.hasBlob(metadata.etag))) {
     await cache.ensureBlobDir();
-    await downloadBlob(settings, metadata, {
-      blobPath: cache.blobPath(metadata.etag),
-      incompletePath: cache.incompletePath(metadata.etag),
-      label: `${cache.repoId}@${revision}: ${file}`,
+    // One writer per blob across processes; whoever waited finds the blob complete afterwards.
+    await withFileLock(`${cache.blobPath(metadata.etag)}.lock`, async () => {
+      if (await cache.hasBlob(metadata.etag)) return;
+      await downloadBlob(settings, metadata, {
+        blobPath: cache.blobPath(metadata.etag),
+        incompletePath: cache.incompletePath(metadata.etag),
+        label: `${cache.repoId}@${revision}: ${file}`,
+      });
     });
   }
   await cache.linkSnapshot(metadata.commit, file, metadata.etag);

@@ -13,6 +13,7 @@ export function isCommitHash(revision: string): boolean {
  *     models--org--name/
  *       blobs/<etag>                      file contents, named by git sha1 or LFS sha256
  *       blobs/<etag>.incomplete           a download in progress (resumable)
+ *       blobs/<etag>.lock                 held by the one process downloading that blob
  *       refs/<revision>                   the commit hash a branch or tag pointed to when last seen
  *       snapshots/<commit>/<file>         relative symlink to ../../blobs/<etag> (a copy where links fail)
  *       .no_exist/<commit>/<file>         empty marker: the file is known to be absent at that commit
