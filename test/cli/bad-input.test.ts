@@ -1,0 +1,89 @@
+import { readFileSync, rmSync, truncateSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { fixtureDir } from '../support/fixtures.js';
+import { copyFixture, fixtureInputFile, runTl, tempDir } from '../support/cli.js';
+
+/** Every bad input ends in exactly one `tl: error:` line naming the problem, exit 1, and no stack. */
+function expectOneLineError(args: string[], pattern: RegExp): void {
+  const r = runTl(args);
+  expect(r.status).toBe(1);
+  expect(r.stdout).toBe('');
+  const lines = r.stderr.trim().split('\n');
+  expect(lines, r.stderr).toHaveLength(1);
+  expect(lines[0]).toMatch(/^tl: error: /);
+  expect(lines[0]).toMatch(pattern);
+  expect(r.stderr).not.toMatch(/\n\s+at /);
+}
+
+const input = () => fixtureInputFile(false);
+
+describe('bad input gives one clear error line', () => {
+  it('truncated safetensors', () => {
+    const dir = copyFixture('bert-cls');
+    const file = join(dir, 'model.safetensors');
+    truncateSync(file, readFileSync(file).length - 1000);
+    expectOneLineError(['predict', '--model', dir, '--input', input()], /model\.safetensors.*(truncat|past the end|beyond|end of|not inside the data section)/i);
+  });
+
+  it('a header length pointing past the end of the file', () => {
+    const dir = copyFixture('bert-cls');
+    const file = join(dir, 'model.safetensors');
+    const bytes = readFileSync(file);
+    new DataView(bytes.buffer, bytes.byteOffset).setBigUint64(0, BigInt(bytes.length * 4), true);
+    writeFileSync(file, bytes);
+    expectOneLineError(['predict', '--model', dir, '--input', input()], /model\.safetensors.*header/i);
+  });
+
+  it('shapes that disagree with the config, naming the tensor', () => {
+    const dir = copyFixture('bert-cls');
+    const cfgPath = join(dir, 'config.json');
+    const cfg = JSON.parse(readFileSync(cfgPath, 'utf8'));
+    cfg.vocab_size = 601;
+    writeFileSync(cfgPath, JSON.stringify(cfg));
+    expectOneLineError(['predict', '--model', dir, '--input', input()], /bert\.embeddings\.word_embeddings\.weight.*\[600, 32\].*\[601, 32\]/);
+  });
+
+  it('an unknown model_type', () => {
+    const dir = copyFixture('bert-cls');
+    const cfgPath = join(dir, 'config.json');
+    const cfg = JSON.parse(readFileSync(cfgPath, 'utf8'));
+    cfg.model_type = 'gpt9';
+    writeFileSync(cfgPath, JSON.stringify(cfg));
+    expectOneLineError(['predict', '--model', dir, '--input', input()], /config\.json.*unknown model_type "gpt9".*bert, roberta, distilbert/);
+  });
+
+  it('a missing tokenizer.json', () => {
+    const dir = copyFixture('bert-cls');
+    rmSync(join(dir, 'tokenizer.json'));
+    expectOneLineError(['predict', '--model', dir, '--input', input()], /tokenizer\.json/);
+  });
+
+  it('a torch pickle instead of safetensors', () => {
+    const dir = copyFixture('bert-cls');
+    rmSync(join(dir, 'model.safetensors'));
+    writeFileSync(join(dir, 'pytorch_model.bin'), 'not really a pickle');
+    expectOneLineError(['predict', '--model', dir, '--input', input()], /pytorch_model\.bin.*safetensors/);
+  });
+
+  it('a malformed JSONL line names the file and the line', () => {
+    const file = join(tempDir(), 'broken.jsonl');
+    writeFileSync(file, '{"text": "fine"}\n{"text": "also fine"}\n{"text": oops}\n');
+    expectOneLineError(['predict', '--model', fixtureDir('bert-cls'), '--input', file], /broken\.jsonl:3/);
+  });
+
+  it('a line without text names the file and the line', () => {
+    const file = join(tempDir(), 'notext.jsonl');
+    writeFileSync(file, '{"text": "fine"}\n{"label": 1}\n');
+    expectOneLineError(['predict', '--model', fixtureDir('bert-cls'), '--input', file], /notext\.jsonl:2: "text"/);
+  });
+
+  it('--verbose adds the stack trace', () => {
+    const dir = copyFixture('bert-cls');
+    rmSync(join(dir, 'tokenizer.json'));
+    const r = runTl(['--verbose', 'predict', '--model', dir, '--input', input()]);
+    expect(r.status).toBe(1);
+    expect(r.stderr).toMatch(/^tl: error: /);
+    expect(r.stderr).toMatch(/\n\s+at /);
+  });
+});
