@@ -1,0 +1,45 @@
+import * as tf from '@tensorflow/tfjs-core';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { expectSameOnWasmAndCpu, initBackends, randomValues } from './differential.js';
+
+describe('Identity on wasm (tl override: shared, reference-counted buffer)', () => {
+  beforeAll(initBackends);
+
+  it('clone, same-dtype cast and no-op transpose give equal values', () => {
+    const v = randomValues(24, 1);
+    expectSameOnWasmAndCpu(() => {
+      const x = tf.tensor(v, [2, 3, 4]);
+      return [tf.clone(x), tf.cast(x, 'float32'), tf.transpose(tf.reshape(x, [24, 1]), [1, 0])];
+    }, 0, 0);
+  });
+
+  it('a clone survives disposing its source, and freeing both releases the memory', () => {
+    tf.setBackend('wasm');
+    const before = tf.memory().numTensors;
+    const x = tf.tensor([1, 2, 3]);
+    const y = tf.clone(x);
+    x.dispose();
+    expect(Array.from(y.dataSync())).toEqual([1, 2, 3]);
+    y.dispose();
+    expect(tf.memory().numTensors).toBe(before);
+    expect((tf.backend() as unknown as { numDataIds(): number }).numDataIds()).toBeGreaterThanOrEqual(0);
+  });
+
+  it('keeps variables independent of the value they were assigned from', () => {
+    tf.setBackend('wasm');
+    const v = tf.variable(tf.tensor([1, 2]));
+    const c = tf.clone(v);
+    v.assign(tf.tensor([5, 6]));
+    expect(Array.from(c.dataSync())).toEqual([1, 2]);
+    expect(Array.from(v.dataSync())).toEqual([5, 6]);
+    tf.dispose([v, c]);
+  });
+
+  it('string tensors still go through tfjs', () => {
+    tf.setBackend('wasm');
+    const s = tf.tensor(['a', 'b']);
+    const c = tf.clone(s);
+    expect(c.dataSync()).toEqual(['a', 'b']);
+    tf.dispose([s, c]);
+  });
+});
