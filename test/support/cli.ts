@@ -1,0 +1,57 @@
+import { spawn, spawnSync } from 'node:child_process';
+import { cpSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { FIXTURE_PAIRS, FIXTURE_TEXTS, fixtureDir, type FixtureName } from './fixtures.js';
+
+export const REPO_ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
+export const TL_BIN = join(REPO_ROOT, 'packages', 'cli', 'dist', 'bin.js');
+
+export interface CliResult {
+  readonly status: number | null;
+  readonly stdout: string;
+  readonly stderr: string;
+}
+
+/** Runs the built `tl` binary as a user would (a separate process, its own exit code). */
+export function runTl(args: readonly string[], env: NodeJS.ProcessEnv = {}): CliResult {
+  const r = spawnSync(process.execPath, [TL_BIN, ...args], {
+    encoding: 'utf8',
+    env: { ...process.env, ...env },
+    timeout: 300_000,
+  });
+  return { status: r.status, stdout: r.stdout, stderr: r.stderr };
+}
+
+export function tempDir(prefix = 'tl-test-'): string {
+  return mkdtempSync(join(tmpdir(), prefix));
+}
+
+/** A writable copy of a fixture folder, for tests that damage it. */
+export function copyFixture(name: FixtureName): string {
+  const dir = join(tempDir(), name);
+  cpSync(fixtureDir(name), dir, { recursive: true });
+  return dir;
+}
+
+/** The fixture texts as `tl predict` input; pairs for BERT as its reference was made. */
+export function fixtureInputFile(withPairs: boolean): string {
+  const lines = FIXTURE_TEXTS.map((text, i) => JSON.stringify(withPairs ? { text, text_pair: FIXTURE_PAIRS[i] } : { text }));
+  const path = join(tempDir(), 'inputs.jsonl');
+  writeFileSync(path, lines.join('\n') + '\n');
+  return path;
+}
+
+/** Like runTl, without blocking this process (needed when this process also serves HTTP to the CLI). */
+export function runTlAsync(args: readonly string[], env: NodeJS.ProcessEnv = {}): Promise<CliResult> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [TL_BIN, ...args], { env: { ...process.env, ...env } });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.setEncoding('utf8').on('data', (d: string) => (stdout += d));
+    child.stderr.setEncoding('utf8').on('data', (d: string) => (stderr += d));
+    child.on('error', reject);
+    child.on('close', (status) => resolve({ status, stdout, stderr }));
+  });
+}
