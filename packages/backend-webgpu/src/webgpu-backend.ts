@@ -56,7 +56,7 @@ export class WebGpuBackend implements Backend {
     return {
       device: 'gpu',
       float16: r?.features.includes('shader-f16') ?? false,
-      description: r ? `WebGPU ${r.device || r.description || r.vendor} (${r.request})` : 'WebGPU (not initialised)',
+      description: r ? describeAdapter(r) : 'WebGPU (not initialised)',
     };
   }
 
@@ -71,6 +71,13 @@ export class WebGpuBackend implements Backend {
     this.device = undefined;
     this.report = undefined;
   }
+}
+
+/** `WebGPU nvidia hopper NVIDIA H200 (Dawn backend=vulkan, …)`; software adapters say so. */
+function describeAdapter(r: WebGpuAdapterReport): string {
+  const names = [r.vendor, r.architecture, r.device || r.description].filter((s) => s.length > 0);
+  const fallback = r.isFallbackAdapter ? ', software fallback adapter' : '';
+  return `WebGPU ${names.join(' ') || 'adapter'} (${r.request}${fallback})`;
 }
 
 function toReport(attempt: AdapterAttempt, runtime: Runtime, info: GPUAdapterInfo, adapter: GPUAdapter): WebGpuAdapterReport {

@@ -1,4 +1,4 @@
-import type { KernelConfig, KernelFunc, NamedAttrMap, TensorInfo } from '@tensorflow/tfjs-core';
+import type { KernelBackend, KernelConfig, KernelFunc, NamedAttrMap, TensorInfo } from '@tensorflow/tfjs-core';
 
 /**
  * Works around a tfjs-backend-webgpu 4.22 bug: its split-K matmul (chosen when the output is small
@@ -28,7 +28,7 @@ export function splitKSafe(original: KernelConfig, transpose: KernelFunc): Kerne
     try {
       return original.kernelFunc({ ...args, inputs: { ...args.inputs, b: bT }, attrs: { ...attrs, transposeB: false } });
     } finally {
-      args.backend.disposeData(bT.dataId);
+      (args.backend as KernelBackend).disposeData(bT.dataId);
     }
   };
   return { ...original, kernelFunc };
