@@ -94,3 +94,4 @@ export { SeededRandom } from './data/random/seeded-random.js';
 export { BatchSampler, type BatchSamplerOptions, type BatchSamplerState } from './data/batching/batch-sampler.js';
 export { disposeBatch, type Collator, type CollatedBatch } from './data/collate/collator.js';
 export { PaddingCollator, type PaddingCollatorOptions, type EncodedExample, type EncodeFn } from './data/collate/padding-collator.js';
+export { tokenizerCollator, type TokenizerCollatorOptions } from './data/collate/tokenizer-collator.js';

@@ -1,5 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
+import type { DependencyContainer } from 'tsyringe';
 import { BatchSampler } from '../data/batching/batch-sampler.js';
+import { TOKENS } from '../di/tokens.js';
 import { disposeBatch, type Collator } from '../data/collate/collator.js';
 import { TlError } from '../errors/tl-error.js';
 import type { Model } from '../model/model.js';
@@ -62,6 +64,8 @@ export interface TrainerOptions {
   readonly computeMetrics?: ComputeMetrics;
   /** Tokenizer files saved into every checkpoint, so a checkpoint folder is a complete HF model. */
   readonly tokenizerFiles?: { readonly tokenizerJson?: unknown; readonly tokenizerConfig?: unknown };
+  /** A DI container (e.g. `engine.container`): every callback registered under `TOKENS.Callback` is attached first. */
+  readonly container?: DependencyContainer;
 }
 
 export interface FitOptions {
@@ -147,6 +151,8 @@ export class Trainer {
       },
       saveCheckpoint: (dir) => this.saveCheckpoint(dir),
     };
+    const c = options.container;
+    if (c?.isRegistered(TOKENS.Callback, true)) for (const cb of c.resolveAll(TOKENS.Callback)) this.addCallback(cb);
     for (const cb of options.callbacks ?? []) this.addCallback(cb);
   }
 

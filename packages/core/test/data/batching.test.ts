@@ -95,6 +95,14 @@ describe('PaddingCollator', () => {
     expect(c.lengthOf(ex[0]!)).toBe(2);
   });
 
+  it('pads on the left when the tokenizer does', () => {
+    const c = new PaddingCollator({ padTokenId: 0, paddingSide: 'left', encode: (t) => ({ inputIds: [...t].map(() => 5) }) });
+    const b = c.collate([{ text: 'ab', label: 0 }, { text: 'abcd', label: 1 }]);
+    expect(b.inputs.inputIds.arraySync()).toEqual([[0, 0, 5, 5], [5, 5, 5, 5]]);
+    expect(b.inputs.attentionMask.arraySync()).toEqual([[0, 0, 1, 1], [1, 1, 1, 1]]);
+    disposeBatch(b);
+  });
+
   it('rounds the padded length up to a multiple when asked', () => {
     const c = new PaddingCollator({ padTokenId: 0, padToMultipleOf: 8, encode: (t) => ({ inputIds: [...t].map(() => 1) }) });
     const b = c.collate([{ text: 'abc', label: 0 }]);

@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createEngine } from '../../src/engine/create-engine.js';
 import { TrainerEvents } from '../../src/training/events/trainer-events.js';
+import { TOKENS } from '../../src/di/tokens.js';
 import { Callback, type HookContext, type StepContext } from '../../src/training/callback.js';
 import { ProgressBar } from '../../src/training/callbacks/progress-bar.js';
 import { EarlyStopping } from '../../src/training/callbacks/early-stopping.js';
@@ -73,6 +74,26 @@ describe('TrainerEvents', () => {
     const step = ['stepStart', 'afterBackward', 'beforeOptimizerStep', 'stepEnd'];
     expect(order).toEqual(['trainStart', 'epochStart', ...step, ...step, 'evaluate', 'epochEnd', 'epochStart', ...step, 'evaluate', 'trainEnd']);
     expect(() => t.addCallback(new EarlyStopping()).addCallback(new EarlyStopping())).toThrow(/callback named "early-stopping" is already attached/);
+    t.dispose();
+    model.dispose();
+  });
+});
+
+describe('callbacks from the DI container', () => {
+  it('attaches every TOKENS.Callback registration of the given container', async () => {
+    const container = (await createEngine({ backend: 'cpu' })).container;
+    const seen: number[] = [];
+    class FromContainer extends Callback {
+      readonly name = 'from-container';
+      override onStepEnd(c: StepContext) {
+        seen.push(c.state.step);
+      }
+    }
+    container.register(TOKENS.Callback, { useValue: new FromContainer() });
+    const model = new ToyModel();
+    const t = new Trainer({ model, collator: toyCollator(), args: { maxSteps: 2, batchSize: 4 }, container });
+    await t.fit(toyExamples(8));
+    expect(seen).toEqual([1, 2]);
     t.dispose();
     model.dispose();
   });

@@ -213,6 +213,21 @@ describe('Trainer', () => {
     const t1 = new Trainer({ model: nanAt(m1, 3), collator: toyCollator(), args: { ...base, maxSteps: 5 } });
     await expect(t1.fit(toyExamples(20))).rejects.toThrow(/^step 3: loss is NaN \(epoch 0, micro-batch 1 of 1\)/);
 
+    // A finite loss with a non-finite gradient: d/dx sqrt(x) at 0 is infinite.
+    const m3 = new ToyModel();
+    const infGrad = Object.assign(Object.create(m3) as Model, {
+      loss(output: ModelOutput, labels: Labels) {
+        return tf.tidy(() => {
+          const w = m3.parameters.get('classifier.bias');
+          return tf.add(m3.loss(output, labels), tf.sum(tf.sqrt(tf.sub(w, w)))) as tf.Scalar;
+        });
+      },
+    });
+    const t3 = new Trainer({ model: infGrad, collator: toyCollator(), args: { ...base, maxSteps: 2 } });
+    await expect(t3.fit(toyExamples(8))).rejects.toThrow(/^step 1: gradient norm is NaN/);
+    t3.dispose();
+    m3.dispose();
+
     const m2 = new ToyModel();
     const out = tempDir();
     const rec = new Recorder();
@@ -276,14 +291,22 @@ describe('Trainer', () => {
     const values = [0.5, 0.6, 0.6, 0.59, 0.7];
     let i = 0;
     const stopper = new EarlyStopping({ monitor: 'eval_score', patience: 2 });
+    let atBest: Map<string, Float32Array> | undefined;
+    class KeepBest extends Callback {
+      readonly name = 'keep-best';
+      override onStepEnd(ctx: StepContext) {
+        if (ctx.state.step === 2) atBest = snapshot(model);
+      }
+    }
     const t = new Trainer({
       model,
       collator: toyCollator(),
       args: { ...base, maxSteps: 100, evalStrategy: 'steps', evalSteps: 1, metricForBestModel: 'eval_score', loadBestModelAtEnd: true },
       computeMetrics: () => ({ score: values[Math.min(i++, values.length - 1)]! }),
-      callbacks: [stopper],
+      callbacks: [stopper, new KeepBest()],
     });
     const r = await t.fit(toyExamples(40), toyExamples(4, 2));
+    for (const [n, v] of snapshot(model)) expect(v).toEqual(atBest!.get(n)); // loadBestModelAtEnd restored step 2
     // improvements at evals 1, 2; no improvement at 3, 4 → stop after step 4
     expect(r.steps).toBe(4);
     expect(r.stopReason).toMatch(/early stopping: eval_score did not improve for 2 evaluations \(best 0.6 at step 2\)/);

@@ -20,10 +20,12 @@ export interface PaddingCollatorOptions {
   readonly padToMultipleOf?: number;
   /** `float32` for regression labels; default `int32` class indices. */
   readonly labelDtype?: 'int32' | 'float32';
+  /** Default `right`; `left` for tokenizers configured to pad on the left. */
+  readonly paddingSide?: 'left' | 'right';
 }
 
 /**
- * Dynamic padding (HF `DataCollatorWithPadding`): each batch is padded on the right to its own
+ * Dynamic padding (HF `DataCollatorWithPadding`): each batch is padded (right by default) to its own
  * longest example, not to a global max length, so short batches cost short sequences. Encodings are
  * cached per example object: an example is tokenized once however many epochs run.
  */
@@ -64,9 +66,10 @@ export class PaddingCollator implements Collator {
     const withTypes = encoded.some((e) => e.tokenTypeIds !== undefined);
     const types = withTypes ? new Int32Array(n * seq) : undefined;
     encoded.forEach((e, r) => {
-      ids.set(e.inputIds, r * seq);
-      mask.fill(1, r * seq, r * seq + e.inputIds.length);
-      if (types && e.tokenTypeIds) types.set(e.tokenTypeIds, r * seq);
+      const start = r * seq + (this.o.paddingSide === 'left' ? seq - e.inputIds.length : 0);
+      ids.set(e.inputIds, start);
+      mask.fill(1, start, start + e.inputIds.length);
+      if (types && e.tokenTypeIds) types.set(e.tokenTypeIds, start);
     });
     const labelDtype = this.o.labelDtype ?? 'int32';
     return {
