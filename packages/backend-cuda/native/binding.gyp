@@ -1,0 +1,41 @@
+{
+  # The addon over libtorch. Where libtorch is comes from scripts/find-libtorch.mjs
+  # ($LIBTORCH, a Python torch install, or Debian's libtorch-dev); build with
+  # `pnpm --filter @tl/backend-cuda run build:native`. This file sits in native/, not at the package
+  # root, on purpose: a root binding.gyp makes every `pnpm install` run node-gyp implicitly.
+  "targets": [
+    {
+      "target_name": "tl_torch",
+      "sources": [
+        "addon.cc", "runtime.cc", "io.cc", "elementwise.cc",
+        "reduce.cc", "linalg.cc", "shape.cc", "indexing.cc",
+        "creation.cc"
+      ],
+      "include_dirs": [
+        "<!(node -p \"require('node-addon-api').include_dir\")",
+        "<!@(node ../scripts/find-libtorch.mjs --field includeDirs)"
+      ],
+      "defines": [
+        "NAPI_VERSION=8",
+        "NAPI_CPP_EXCEPTIONS",
+        "<!@(node ../scripts/find-libtorch.mjs --field defines)"
+      ],
+      # ATen needs exceptions and RTTI, which node's common.gypi turns off.
+      "cflags!": ["-fno-exceptions"],
+      "cflags_cc!": ["-fno-exceptions", "-fno-rtti", "-std=gnu++17", "-std=gnu++20"],
+      "cflags_cc": [
+        "-std=<!(node ../scripts/find-libtorch.mjs --field cxxStd)",
+        "-fexceptions", "-frtti", "-O2", "-Wno-unused-parameter", "-Wno-deprecated-declarations"
+      ],
+      "libraries": [
+        "-L<!(node ../scripts/find-libtorch.mjs --field libDir)",
+        # --no-as-needed keeps libtorch_cuda linked although nothing names its symbols: its static
+        # initialisers are what register the CUDA kernels and make torch::cuda::is_available() true.
+        "-Wl,--no-as-needed",
+        "<!@(node -e \"import('../scripts/find-libtorch.mjs').then(m => console.log(m.findLibtorch().libs.map(l => '-l' + l).join(' ')))\")",
+        "-Wl,--as-needed",
+        "-Wl,-rpath,<!(node ../scripts/find-libtorch.mjs --field libDir)"
+      ]
+    }
+  ]
+}
