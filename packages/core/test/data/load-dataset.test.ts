@@ -45,7 +45,7 @@ describe('loadDataset', () => {
   it('names file and line for malformed JSON, missing fields, empty text and unknown labels', async () => {
     const lines = [jsonl([{ text: 'fine', label: 'a' }]), '\n', '{"text": "broken",\n'].join('');
     await expect(loadDataset(write('train.jsonl', lines))).rejects.toThrow(/train\.jsonl:3: malformed JSON/);
-    await expect(loadDataset(write('m.jsonl', jsonl([{ text: 'ok', label: 0 }, { label: 1 }])))).rejects.toThrow(/m\.jsonl:2: missing field "text"/);
+    await expect(loadDataset(write('m.jsonl', jsonl([{ text: 'ok', label: 0 }, { label: 1 }])))).rejects.toThrow(/m\.jsonl:2: missing field "text" \(fields: label\)/);
     await expect(loadDataset(write('e.jsonl', jsonl([{ text: 'ok', label: 0 }, { text: 'ok', label: 0 }, { text: '  ', label: 1 }])))).rejects.toThrow(
       /e\.jsonl:3: empty text in field "text"/,
     );

@@ -62,7 +62,7 @@ function toDataset(records: SourceRecord[], source: string, o: LoadDatasetOption
   }));
   const rawLabels = records.map((r) => {
     if (!(labelField in r.fields) || r.fields[labelField] === null || r.fields[labelField] === '') {
-      throw new TlError('INPUT', `${source}:${r.line}: missing field "${labelField}"`);
+      throw new TlError('INPUT', `${source}:${r.line}: missing field "${labelField}"${fieldsHint(r)}`);
     }
     return r.fields[labelField];
   });
@@ -79,12 +79,18 @@ function toDataset(records: SourceRecord[], source: string, o: LoadDatasetOption
 
 function requireText(r: SourceRecord, field: string, source: string): string {
   if (!(field in r.fields) || r.fields[field] === null || r.fields[field] === undefined) {
-    throw new TlError('INPUT', `${source}:${r.line}: missing field "${field}"`);
+    throw new TlError('INPUT', `${source}:${r.line}: missing field "${field}"${fieldsHint(r)}`);
   }
   const v = r.fields[field];
   if (typeof v !== 'string') throw new TlError('INPUT', `${source}:${r.line}: field "${field}" must be a string, got ${JSON.stringify(v)}`);
   if (v.trim() === '') throw new TlError('INPUT', `${source}:${r.line}: empty text in field "${field}"`);
   return v;
+}
+
+/** The record's field names, to show what a mapping could have meant (`--text-field`). */
+function fieldsHint(r: SourceRecord): string {
+  const names = Object.keys(r.fields);
+  return names.length > 0 ? ` (fields: ${names.slice(0, 12).join(', ')}${names.length > 12 ? ', ...' : ''})` : '';
 }
 
 function toReal(v: unknown, r: SourceRecord, field: string, source: string): number {
