@@ -1,7 +1,12 @@
 import '../register-gradients.js';
 import { registerBatchMatMul } from './BatchMatMul.js';
+import { registerCast } from './Cast.js';
+import { registerErf } from './Erf.js';
+import { registerExp } from './Exp.js';
 import { registerGatherV2 } from './GatherV2.js';
 import { registerIdentity } from './Identity.js';
+import { registerSum } from './Sum.js';
+import { registerTranspose } from './Transpose.js';
 import { registerUnsortedSegmentSum } from './UnsortedSegmentSum.js';
 
 /**
@@ -14,4 +19,9 @@ export function registerWasmOverrides(): void {
   registerBatchMatMul();
   registerGatherV2();
   registerIdentity();
+  registerCast();
+  registerTranspose();
+  registerSum();
+  registerExp();
+  registerErf();
 }

@@ -48,23 +48,6 @@ export function heapOffset(backend: WasmBackendInternals, t: TensorInfo): number
   return data.memoryOffset;
 }
 
-/**
- * C++-side tensor ids for views into existing heap memory (a batch slice of a larger tensor), so a
- * C++ kernel can run on part of a tensor without a copy. They are drawn from the backend's own id
- * counter, so they never collide with real tensors, and must be released with `releaseView`
- * (which also drops any XNNPACK operator tfjs cached against the id).
- */
-export function registerView(backend: WasmBackendInternals, memoryOffset: number, size: number): number {
-  const b = backend as unknown as { dataIdNextNumber: number };
-  const id = b.dataIdNextNumber++;
-  backend.wasm.tfjs.registerTensor(id, size, memoryOffset);
-  return id;
-}
-
-export function releaseView(backend: WasmBackendInternals, id: number): void {
-  backend.wasm.tfjs.disposeData(id);
-}
-
 /** Float32 view of the whole heap; re-read after any allocation (the heap may grow and move). */
 export function heapF32(backend: WasmBackendInternals): Float32Array {
   const u8 = backend.wasm.HEAPU8;
