@@ -70,11 +70,12 @@ const BinaryOp kBinary[] = {
     // tfjs: dy where y >= 0, dy * (y + 1) below (the derivative of elu through its output).
     {"EluGrad", [](const at::Tensor& dy, const at::Tensor& y) { return at::where(y >= 0, dy, dy * (y + 1)); }},
     {"Equal", [](const at::Tensor& a, const at::Tensor& b) { return at::eq(a, b); }},
-    // floor(a / b) for floats, as tfjs; ATen's "floor" rounding is Python's //, which differs at
-    // inexact quotients (1 // 0.1 == 9).
+    // floor(a / b) as int32 (tfjs's FloorDiv always returns int32). For floats this is not ATen's
+    // "floor" rounding, which is Python's // and differs at inexact quotients (1 // 0.1 == 9).
     {"FloorDiv",
      [](const at::Tensor& a, const at::Tensor& b) {
-       return a.is_floating_point() || b.is_floating_point() ? at::floor(at::div(a, b)) : at::div(a, b, "floor");
+       return a.is_floating_point() || b.is_floating_point() ? at::floor(at::div(a, b)).to(at::kInt)
+                                                             : at::div(a, b, "floor");
      }},
     {"Greater", [](const at::Tensor& a, const at::Tensor& b) { return at::gt(a, b); }},
     {"GreaterEqual", [](const at::Tensor& a, const at::Tensor& b) { return at::ge(a, b); }},
@@ -82,7 +83,6 @@ const BinaryOp kBinary[] = {
     {"LessEqual", [](const at::Tensor& a, const at::Tensor& b) { return at::le(a, b); }},
     {"LogicalAnd", [](const at::Tensor& a, const at::Tensor& b) { return at::logical_and(a, b); }},
     {"LogicalOr", [](const at::Tensor& a, const at::Tensor& b) { return at::logical_or(a, b); }},
-    {"LogicalXor", [](const at::Tensor& a, const at::Tensor& b) { return at::logical_xor(a, b); }},
     {"Maximum", [](const at::Tensor& a, const at::Tensor& b) { return at::maximum(a, b); }},
     {"Minimum", [](const at::Tensor& a, const at::Tensor& b) { return at::minimum(a, b); }},
     {"Mod", [](const at::Tensor& a, const at::Tensor& b) { return at::remainder(a, b); }},  // sign of b
@@ -141,7 +141,10 @@ void LeakyRelu(const Napi::CallbackInfo& info) {
 
 void ClipByValue(const Napi::CallbackInfo& info) {
   const at::Tensor& x = ArgTensor(info, 0);
-  Emit(at::clamp(x, ArgNumber(info, 1), ArgNumber(info, 2)));
+  const double lo = ArgNumber(info, 1), hi = ArgNumber(info, 2);
+  // Integer bounds for integer tensors, so the result keeps the input's dtype (as tfjs).
+  if (x.is_floating_point()) Emit(at::clamp(x, lo, hi));
+  else Emit(at::clamp(x, static_cast<int64_t>(lo), static_cast<int64_t>(hi)));
 }
 
 // select(condition, t, e): a rank-1 condition picks whole rows of t/e (tfjs `where` semantics).

@@ -30,7 +30,11 @@ if (!env.npm_config_nodedir) {
 }
 const gyp = require.resolve('node-gyp/bin/node-gyp.js');
 const jobs = String(Math.max(1, Number(env.TL_BUILD_JOBS) || 2));
-const result = spawnSync(process.execPath, [gyp, 'rebuild', '--release', '-j', jobs], { cwd: join(root, 'native'), env, stdio: 'inherit' });
+// Incremental when a configured build exists (make recompiles only changed sources); --clean forces
+// a full rebuild, which also re-reads where libtorch is.
+const configured = existsSync(join(root, 'native/build/config.gypi'));
+const command = process.argv.includes('--clean') || !configured ? 'rebuild' : 'build';
+const result = spawnSync(process.execPath, [gyp, command, '--release', '-j', jobs], { cwd: join(root, 'native'), env, stdio: 'inherit' });
 if (result.status !== 0) {
   console.error('build:native: node-gyp failed (see above)');
   process.exit(result.status ?? 1);
