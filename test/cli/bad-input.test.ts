@@ -5,8 +5,8 @@ import { fixtureDir } from '../support/fixtures.js';
 import { copyFixture, fixtureInputFile, runTl, tempDir } from '../support/cli.js';
 
 /** Every bad input ends in exactly one `tl: error:` line naming the problem, exit 1, and no stack. */
-function expectOneLineError(args: string[], pattern: RegExp): void {
-  const r = runTl(args);
+async function expectOneLineError(args: string[], pattern: RegExp): Promise<void> {
+  const r = await runTl(args);
   expect(r.status).toBe(1);
   expect(r.stdout).toBe('');
   const lines = r.stderr.trim().split('\n');
@@ -19,69 +19,69 @@ function expectOneLineError(args: string[], pattern: RegExp): void {
 const input = () => fixtureInputFile(false);
 
 describe('bad input gives one clear error line', () => {
-  it('truncated safetensors', () => {
+  it('truncated safetensors', async () => {
     const dir = copyFixture('bert-cls');
     const file = join(dir, 'model.safetensors');
     truncateSync(file, readFileSync(file).length - 1000);
-    expectOneLineError(['predict', '--model', dir, '--input', input()], /model\.safetensors.*(truncat|past the end|beyond|end of|not inside the data section)/i);
+    await expectOneLineError(['predict', '--model', dir, '--input', input()], /model\.safetensors.*(truncat|past the end|beyond|end of|not inside the data section)/i);
   });
 
-  it('a header length pointing past the end of the file', () => {
+  it('a header length pointing past the end of the file', async () => {
     const dir = copyFixture('bert-cls');
     const file = join(dir, 'model.safetensors');
     const bytes = readFileSync(file);
     new DataView(bytes.buffer, bytes.byteOffset).setBigUint64(0, BigInt(bytes.length * 4), true);
     writeFileSync(file, bytes);
-    expectOneLineError(['predict', '--model', dir, '--input', input()], /model\.safetensors.*header/i);
+    await expectOneLineError(['predict', '--model', dir, '--input', input()], /model\.safetensors.*header/i);
   });
 
-  it('shapes that disagree with the config, naming the tensor', () => {
+  it('shapes that disagree with the config, naming the tensor', async () => {
     const dir = copyFixture('bert-cls');
     const cfgPath = join(dir, 'config.json');
     const cfg = JSON.parse(readFileSync(cfgPath, 'utf8'));
     cfg.vocab_size = 601;
     writeFileSync(cfgPath, JSON.stringify(cfg));
-    expectOneLineError(['predict', '--model', dir, '--input', input()], /bert\.embeddings\.word_embeddings\.weight.*\[600, 32\].*\[601, 32\]/);
+    await expectOneLineError(['predict', '--model', dir, '--input', input()], /bert\.embeddings\.word_embeddings\.weight.*\[600, 32\].*\[601, 32\]/);
   });
 
-  it('an unknown model_type', () => {
+  it('an unknown model_type', async () => {
     const dir = copyFixture('bert-cls');
     const cfgPath = join(dir, 'config.json');
     const cfg = JSON.parse(readFileSync(cfgPath, 'utf8'));
     cfg.model_type = 'gpt9';
     writeFileSync(cfgPath, JSON.stringify(cfg));
-    expectOneLineError(['predict', '--model', dir, '--input', input()], /config\.json.*unknown model_type "gpt9".*bert, roberta, distilbert/);
+    await expectOneLineError(['predict', '--model', dir, '--input', input()], /config\.json.*unknown model_type "gpt9".*bert, roberta, distilbert/);
   });
 
-  it('a missing tokenizer.json', () => {
+  it('a missing tokenizer.json', async () => {
     const dir = copyFixture('bert-cls');
     rmSync(join(dir, 'tokenizer.json'));
-    expectOneLineError(['predict', '--model', dir, '--input', input()], /tokenizer\.json/);
+    await expectOneLineError(['predict', '--model', dir, '--input', input()], /tokenizer\.json/);
   });
 
-  it('a torch pickle instead of safetensors', () => {
+  it('a torch pickle instead of safetensors', async () => {
     const dir = copyFixture('bert-cls');
     rmSync(join(dir, 'model.safetensors'));
     writeFileSync(join(dir, 'pytorch_model.bin'), 'not really a pickle');
-    expectOneLineError(['predict', '--model', dir, '--input', input()], /pytorch_model\.bin.*safetensors/);
+    await expectOneLineError(['predict', '--model', dir, '--input', input()], /pytorch_model\.bin.*safetensors/);
   });
 
-  it('a malformed JSONL line names the file and the line', () => {
+  it('a malformed JSONL line names the file and the line', async () => {
     const file = join(tempDir(), 'broken.jsonl');
     writeFileSync(file, '{"text": "fine"}\n{"text": "also fine"}\n{"text": oops}\n');
-    expectOneLineError(['predict', '--model', fixtureDir('bert-cls'), '--input', file], /broken\.jsonl:3/);
+    await expectOneLineError(['predict', '--model', fixtureDir('bert-cls'), '--input', file], /broken\.jsonl:3/);
   });
 
-  it('a line without text names the file and the line', () => {
+  it('a line without text names the file and the line', async () => {
     const file = join(tempDir(), 'notext.jsonl');
     writeFileSync(file, '{"text": "fine"}\n{"label": 1}\n');
-    expectOneLineError(['predict', '--model', fixtureDir('bert-cls'), '--input', file], /notext\.jsonl:2: "text"/);
+    await expectOneLineError(['predict', '--model', fixtureDir('bert-cls'), '--input', file], /notext\.jsonl:2: "text"/);
   });
 
-  it('--verbose adds the stack trace', () => {
+  it('--verbose adds the stack trace', async () => {
     const dir = copyFixture('bert-cls');
     rmSync(join(dir, 'tokenizer.json'));
-    const r = runTl(['--verbose', 'predict', '--model', dir, '--input', input()]);
+    const r = await runTl(['--verbose', 'predict', '--model', dir, '--input', input()]);
     expect(r.status).toBe(1);
     expect(r.stderr).toMatch(/^tl: error: /);
     expect(r.stderr).toMatch(/\n\s+at /);

@@ -10,9 +10,9 @@ const CASES: { name: FixtureName; pairs: boolean; maxLength: number }[] = [
 
 describe('tl predict', () => {
   for (const { name, pairs, maxLength } of CASES) {
-    it(`prints the HF logits of ${name}`, () => {
+    it(`prints the HF logits of ${name}`, async () => {
       const input = fixtureInputFile(pairs);
-      const r = runTl(['predict', '--model', fixtureDir(name), '--input', input, '--max-length', String(maxLength)]);
+      const r = await runTl(['predict', '--model', fixtureDir(name), '--input', input, '--max-length', String(maxLength)]);
       expect(r.stderr).toBe('');
       expect(r.status).toBe(0);
       const lines = r.stdout.trim().split('\n').map((l) => JSON.parse(l) as { label: string; score: number; logits: number[] });
@@ -28,8 +28,8 @@ describe('tl predict', () => {
     });
   }
 
-  it('answers --help with the flags and the output format', () => {
-    const r = runTl(['predict', '--help']);
+  it('answers --help with the flags and the output format', async () => {
+    const r = await runTl(['predict', '--help']);
     expect(r.status).toBe(0);
     expect(r.stdout).toMatch(/--max-length/);
     expect(r.stdout).toMatch(/--backend/);

@@ -1,4 +1,4 @@
-import { spawn, spawnSync } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { cpSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
@@ -12,16 +12,6 @@ export interface CliResult {
   readonly status: number | null;
   readonly stdout: string;
   readonly stderr: string;
-}
-
-/** Runs the built `tl` binary as a user would (a separate process, its own exit code). */
-export function runTl(args: readonly string[], env: NodeJS.ProcessEnv = {}): CliResult {
-  const r = spawnSync(process.execPath, [TL_BIN, ...args], {
-    encoding: 'utf8',
-    env: { ...process.env, ...env },
-    timeout: 300_000,
-  });
-  return { status: r.status, stdout: r.stdout, stderr: r.stderr };
 }
 
 export function tempDir(prefix = 'tl-test-'): string {
@@ -43,8 +33,11 @@ export function fixtureInputFile(withPairs: boolean): string {
   return path;
 }
 
-/** Like runTl, without blocking this process (needed when this process also serves HTTP to the CLI). */
-export function runTlAsync(args: readonly string[], env: NodeJS.ProcessEnv = {}): Promise<CliResult> {
+/**
+ * Runs the built `tl` binary as a user would (a separate process, its own exit code). Asynchronous:
+ * a blocked test worker cannot answer vitest's RPC (nor serve HTTP to the CLI).
+ */
+export function runTl(args: readonly string[], env: NodeJS.ProcessEnv = {}): Promise<CliResult> {
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, [TL_BIN, ...args], { env: { ...process.env, ...env } });
     let stdout = '';

@@ -1,4 +1,5 @@
 import { Command } from 'commander';
+import { finetuneCommand } from './commands/finetune.js';
 import { predictCommand } from './commands/predict.js';
 
 /** The `tl` command tree; each subcommand lives in commands/. */
@@ -7,5 +8,6 @@ export function buildProgram(): Command {
     .description('transfer learning for NLP in TypeScript: load, fine-tune, transfer and measure HF encoders')
     .option('--verbose', 'print stack traces with errors')
     .showHelpAfterError()
-    .addCommand(predictCommand());
+    .addCommand(predictCommand())
+    .addCommand(finetuneCommand());
 }

@@ -10,6 +10,8 @@ export interface ModelSpec extends BuildOptions {
   readonly id2label?: Readonly<Record<string, string>>;
   /** Overrides every dropout rate (`--dropout X`). */
   readonly dropout?: number;
+  /** Skip (and report) checkpoint tensors whose shape differs, e.g. a head with another label count. */
+  readonly ignoreMismatchedSizes?: boolean;
 }
 
 /**

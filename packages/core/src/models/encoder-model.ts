@@ -5,7 +5,7 @@ import { DropoutContext } from '../nn/dropout.js';
 import { Initializer } from '../nn/init.js';
 import { ParameterStore } from '../nn/parameter-store.js';
 import type { EncoderConfig } from './config.js';
-import { TransformerEncoder } from './encoder.js';
+import { TransformerEncoder, type EncoderOutput } from './encoder.js';
 import type { EncoderFamily } from './family.js';
 import type { Head } from './heads/head.js';
 import { binaryCrossEntropyWithLogits, crossEntropy, maskedCrossEntropy, meanSquaredError } from './losses.js';
@@ -60,6 +60,16 @@ export class EncoderModel implements Model {
       const head = this.head.apply(encoded, batch, dropout);
       return { ...encoded, ...head } as ModelOutput & tf.TensorContainerObject;
     });
+  }
+
+  /**
+   * Runs the head alone on encoder outputs computed earlier, e.g. the cached features of a frozen
+   * encoder (feature extraction). Classification heads read only the first position of
+   * `lastHiddenState`, so a [batch, 1, hidden] tensor of first-token states is enough for them.
+   */
+  forwardHead(encoded: EncoderOutput, batch: EncodedBatch, options: ForwardOptions = {}): ModelOutput {
+    const dropout = new DropoutContext(options.training ?? false, options.seed ?? 0);
+    return tf.tidy(() => ({ ...encoded, ...this.head.apply(encoded, batch, dropout) }) as ModelOutput & tf.TensorContainerObject);
   }
 
   loss(output: ModelOutput, labels: Labels): tf.Scalar {

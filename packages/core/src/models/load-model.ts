@@ -36,7 +36,7 @@ export async function loadModel(dir: string, spec: ModelSpec = {}): Promise<Load
   const model = buildModel(config, spec, join(dir, 'config.json'));
   try {
     const weights = await readCheckpointWeights(dir);
-    const report = loadWeights(model, weights, dir);
+    const report = loadWeights(model, weights, dir, { ignoreMismatchedSizes: spec.ignoreMismatchedSizes });
     return { model, report };
   } catch (e) {
     model.dispose();

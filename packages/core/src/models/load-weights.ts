@@ -12,6 +12,16 @@ export interface LoadReport {
   readonly unexpected: string[];
   /** Tied aliases satisfied through their owner (e.g. the MLM decoder through the word embeddings). */
   readonly tiedFromOwner: string[];
+  /** Tensors whose shape differed and were left initialised (only with `ignoreMismatchedSizes`). */
+  readonly mismatched: { name: string; checkpoint: number[]; model: number[] }[];
+}
+
+export interface LoadWeightsOptions {
+  /**
+   * HF `ignore_mismatched_sizes`: a tensor whose shape differs from the model's (a classifier with
+   * another number of labels) is skipped and reported instead of failing the load.
+   */
+  readonly ignoreMismatchedSizes?: boolean;
 }
 
 /** Non-parameter buffers older HF checkpoints carry; never reported as unexpected. */
@@ -39,11 +49,17 @@ function toModelName(name: string, model: EncoderModel): string | undefined {
  * Copies checkpoint tensors into the model's parameters (converting F16/BF16/F64 to float32),
  * checking every shape against the config, and reports what was missing or unexpected.
  */
-export function loadWeights(model: EncoderModel, weights: ReadonlyMap<string, RawTensor>, source: string): LoadReport {
+export function loadWeights(
+  model: EncoderModel,
+  weights: ReadonlyMap<string, RawTensor>,
+  source: string,
+  options: LoadWeightsOptions = {},
+): LoadReport {
   const store = model.parameters;
   const loaded = new Set<string>();
   const unexpected: string[] = [];
   const aliasValues = new Map<string, RawTensor>();
+  const mismatched: LoadReport['mismatched'] = [];
   for (const [name, raw] of weights) {
     const target = toModelName(name, model);
     if (target === undefined) {
@@ -53,6 +69,11 @@ export function loadWeights(model: EncoderModel, weights: ReadonlyMap<string, Ra
     const owner = store.tiedAliases().get(target);
     if (owner !== undefined) {
       aliasValues.set(owner, raw);
+      continue;
+    }
+    const expected = store.get(target).shape;
+    if (options.ignoreMismatchedSizes && !tf.util.arraysEqual(expected, [...raw.shape])) {
+      mismatched.push({ name: target, checkpoint: [...raw.shape], model: [...expected] });
       continue;
     }
     assignRaw(model, target, raw, source);
@@ -69,7 +90,7 @@ export function loadWeights(model: EncoderModel, weights: ReadonlyMap<string, Ra
     if (loaded.has(owner)) tiedFromOwner.push(alias);
   }
   const missing = store.names().filter((n) => !loaded.has(n));
-  return { missing, unexpected, tiedFromOwner };
+  return { missing, unexpected, tiedFromOwner, mismatched };
 }
 
 function assignRaw(model: EncoderModel, name: string, raw: RawTensor, source: string): void {

@@ -1,0 +1,101 @@
+import { cpSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { FIXTURE_PAIRS, FIXTURE_TEXTS, fixtureDir, maxAbsDiff, reference } from '../support/fixtures.js';
+import { runTl, tempDir } from '../support/cli.js';
+
+interface Trajectory {
+  losses: number[];
+  lrs: number[];
+  final_logits: { shape: number[]; data: number[] | number[][] };
+}
+interface MetricsLine {
+  step: number;
+  loss: number;
+  lr: number;
+}
+
+/** The three fixture pairs with the fixture's labels, as a user's training file. */
+function trainFile(): string {
+  const labels = reference('bert-cls').labels!;
+  const path = join(tempDir(), 'train.jsonl');
+  writeFileSync(path, FIXTURE_TEXTS.map((text, i) => JSON.stringify({ text, text_pair: FIXTURE_PAIRS[i], label: labels[i] })).join('\n') + '\n');
+  return path;
+}
+
+/** trajectory.json's recipe (fixtures README) in CLI flags. */
+const TRAJECTORY_FLAGS = [
+  '--text-pair-field', 'text_pair', '--batch-size', '3', '--no-shuffle', '--dropout', '0', '--lr', '5e-3',
+  '--warmup-steps', '2', '--max-steps', '6', '--max-grad-norm', '1.0', '--weight-decay', '0.01', '--no-decay', '', '--max-length', '56',
+];
+
+function metrics(dir: string): MetricsLine[] {
+  return readFileSync(join(dir, 'metrics.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l) as MetricsLine).filter((l) => 'loss' in l);
+}
+
+describe('tl finetune', () => {
+  for (const backend of ['wasm', 'cpu']) {
+    it(`reproduces HF/torch trajectory.json on ${backend}: losses and lrs within 1e-5, final logits within 1e-4`, async () => {
+      const traj = JSON.parse(readFileSync(join(fixtureDir('bert-cls'), 'trajectory.json'), 'utf8')) as Trajectory;
+      const train = trainFile();
+      const out = join(tempDir(), 'ft');
+      const r = await runTl(['finetune', '--model', fixtureDir('bert-cls'), '--train', train, '--output-dir', out, '--backend', backend, ...TRAJECTORY_FLAGS]);
+      expect(r.status, r.stderr).toBe(0);
+      const lines = metrics(out);
+      expect(lines.map((l) => l.step)).toEqual([1, 2, 3, 4, 5, 6]);
+      expect(maxAbsDiff(lines.map((l) => l.loss), traj.losses)).toBeLessThanOrEqual(1e-5);
+      expect(maxAbsDiff(lines.map((l) => l.lr), traj.lrs)).toBeLessThanOrEqual(1e-5);
+
+      // The saved folder is the fine-tuned model: its predictions are torch's final logits.
+      const input = join(tempDir(), 'in.jsonl');
+      writeFileSync(input, FIXTURE_TEXTS.map((text, i) => JSON.stringify({ text, text_pair: FIXTURE_PAIRS[i] })).join('\n'));
+      const p = await runTl(['predict', '--model', out, '--input', input, '--max-length', '56', '--backend', backend]);
+      expect(p.status, p.stderr).toBe(0);
+      const logits = p.stdout.trim().split('\n').flatMap((l) => (JSON.parse(l) as { logits: number[] }).logits);
+      expect(maxAbsDiff(logits, traj.final_logits.data.flat())).toBeLessThanOrEqual(1e-4);
+    });
+  }
+
+  it('--resume from a checkpoint continues bit-identically (cpu)', async () => {
+    const train = trainFile();
+    const full = join(tempDir(), 'full');
+    const flags = [...TRAJECTORY_FLAGS, '--backend', 'cpu', '--save-steps', '3'];
+    const first = await runTl(['finetune', '--model', fixtureDir('bert-cls'), '--train', train, '--output-dir', full, ...flags]);
+    expect(first.status, first.stderr).toBe(0);
+
+    // A run that stopped after its step-3 checkpoint: the folder as it was then.
+    const resumed = join(tempDir(), 'resumed');
+    mkdirSync(resumed);
+    cpSync(join(full, 'checkpoint-3'), join(resumed, 'checkpoint-3'), { recursive: true });
+    writeFileSync(join(resumed, 'metrics.jsonl'), readFileSync(join(full, 'metrics.jsonl'), 'utf8').split('\n').slice(0, 3).join('\n') + '\n');
+    const r = await runTl(['finetune', '--model', fixtureDir('bert-cls'), '--train', train, '--output-dir', resumed, ...flags, '--resume']);
+    expect(r.status, r.stderr).toBe(0);
+    expect(metrics(resumed)).toEqual(metrics(full));
+    expect(readFileSync(join(resumed, 'model.safetensors')).equals(readFileSync(join(full, 'model.safetensors')))).toBe(true);
+  });
+
+  it('string labels build a sorted label map that is saved in config.json; an unknown eval label names its line', async () => {
+    const dir = tempDir();
+    const train = join(dir, 'train.csv');
+    writeFileSync(train, 'text,label\n"good movie",pos\n"bad movie",neg\n"fine film",pos\n');
+    const evalFile = join(dir, 'eval.csv');
+    writeFileSync(evalFile, 'text,label\n"great",pos\n"meh",neutral\n');
+    const out = join(dir, 'out');
+    const bad = await runTl(['finetune', '--model', fixtureDir('bert-cls'), '--train', train, '--eval', evalFile, '--output-dir', out, '--max-steps', '1', '--backend', 'cpu']);
+    expect(bad.status).toBe(1);
+    expect(bad.stderr).toMatch(/^tl: error: .*eval\.csv:3: .*neutral/);
+
+    const ok = await runTl(['finetune', '--model', fixtureDir('bert-cls'), '--train', train, '--output-dir', out, '--max-steps', '2', '--backend', 'cpu']);
+    expect(ok.status, ok.stderr).toBe(0);
+    expect(ok.stderr).toMatch(/classifier\.weight re-initialised/);
+    const config = JSON.parse(readFileSync(join(out, 'config.json'), 'utf8'));
+    expect(config.id2label).toEqual({ 0: 'neg', 1: 'pos' });
+    expect(config.label2id).toEqual({ neg: 0, pos: 1 });
+  });
+
+  it('answers --help with the HF-named flags', async () => {
+    const r = await runTl(['finetune', '--help']);
+    expect(r.status).toBe(0);
+    for (const flag of ['--no-decay', '--warmup-ratio', '--grad-accum', '--max-grad-norm', '--resume', '--dropout', '--scheduler']) expect(r.stdout).toContain(flag);
+  });
+});
