@@ -1,5 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-backend-webgpu';
+import { adamwWebGpuConfig } from './adamw/adamw-webgpu.js';
 import { splitKSafe } from './splitk-transpose-b.js';
 
 const BACKEND = 'webgpu';
@@ -15,6 +16,8 @@ export function registerWebGpuKernels(): void {
   registered = true;
   const transpose = requireKernel(tf.Transpose).kernelFunc;
   for (const name of [tf.BatchMatMul, tf._FusedMatMul]) replaceKernel(splitKSafe(requireKernel(name), transpose));
+  // tl's own fused kernels (new kernel names, nothing to replace).
+  if (!tf.getKernel(adamwWebGpuConfig.kernelName, BACKEND)) tf.registerKernel(adamwWebGpuConfig);
 }
 
 function requireKernel(name: string): tf.KernelConfig {

@@ -1,0 +1,79 @@
+import type { KernelConfig, KernelFunc, TensorInfo } from '@tensorflow/tfjs-core';
+import { util } from '@tensorflow/tfjs-core';
+import { webgpu_util, type WebGPUBackend, type WebGPUProgram } from '@tensorflow/tfjs-backend-webgpu';
+import { ADAMW_UPDATE, type AdamWUpdateAttrs } from './adamw-update.js';
+
+/** One flat elementwise WGSL program over float32 inputs of equal size. */
+class ElementwiseProgram implements WebGPUProgram {
+  readonly outputShape: number[];
+  readonly dispatchLayout: { x: number[] };
+  readonly dispatch: [number, number, number];
+  readonly workgroupSize: [number, number, number] = [64, 1, 1];
+  readonly size = true;
+  constructor(
+    readonly shaderKey: string,
+    readonly variableNames: string[],
+    readonly uniforms: string,
+    private readonly body: string,
+    n: number,
+  ) {
+    this.outputShape = [n];
+    this.dispatchLayout = webgpu_util.flatDispatchLayout(this.outputShape);
+    this.dispatch = webgpu_util.computeDispatch(this.dispatchLayout, this.outputShape, this.workgroupSize);
+  }
+  getUserCode(): string {
+    return `
+      fn main(index : i32) {
+        if (index < uniforms.size) {
+          ${this.body}
+        }
+      }`;
+  }
+}
+
+// torch.lerp switches form at weight 0.5 for accuracy; `lerpHigh` = 1 selects the second form.
+const MOMENT = `
+  let m = getExpAvgByOutputIndex(index);
+  let g = getGradByOutputIndex(index);
+  var r : f32;
+  if (uniforms.lerpHigh == 0) { r = m + (g - m) * uniforms.w; } else { r = g - (g - m) * (1.0 - uniforms.w); }
+  setOutputAtIndex(index, r);`;
+const SECOND_MOMENT = `
+  let v = getExpAvgSqByOutputIndex(index);
+  let g = getGradByOutputIndex(index);
+  setOutputAtIndex(index, v * uniforms.beta2 + (g * g) * uniforms.oneMinusBeta2);`;
+const PARAM = `
+  let p = getParamByOutputIndex(index) * uniforms.decay;
+  let denom = sqrt(getExpAvgSqByOutputIndex(index)) / uniforms.bc2Sqrt + uniforms.eps;
+  setOutputAtIndex(index, p + (getExpAvgByOutputIndex(index) / denom) * uniforms.negStepSize);`;
+
+const adamwWebGpu: KernelFunc = ({ inputs, backend, attrs }) => {
+  const b = backend as WebGPUBackend;
+  const a = attrs as unknown as AdamWUpdateAttrs;
+  const { param, grad, expAvg, expAvgSq } = inputs as Record<'param' | 'grad' | 'expAvg' | 'expAvgSq', TensorInfo>;
+  const n = util.sizeFromShape(param.shape);
+  // Flat views of the same buffers: the programs index linearly.
+  const flat = (t: TensorInfo): TensorInfo => ({ dataId: t.dataId, shape: [n], dtype: t.dtype });
+  const w = 1 - a.beta1;
+  const f32 = (x: number) => ({ type: 'float32', data: [x] });
+  const i32 = (x: number) => ({ type: 'int32', data: [x] });
+
+  const m = b.runWebGPUProgram(
+    new ElementwiseProgram('tl_adamw_m', ['expAvg', 'grad'], 'w : f32, lerpHigh : i32,', MOMENT, n),
+    [flat(expAvg), flat(grad)], 'float32', [f32(w), i32(w < 0.5 ? 0 : 1)],
+  );
+  const v = b.runWebGPUProgram(
+    new ElementwiseProgram('tl_adamw_v', ['expAvgSq', 'grad'], 'beta2 : f32, oneMinusBeta2 : f32,', SECOND_MOMENT, n),
+    [flat(expAvgSq), flat(grad)], 'float32', [f32(a.beta2), f32(1 - a.beta2)],
+  );
+  const stepSize = a.lr / (1 - a.beta1 ** a.step);
+  const p = b.runWebGPUProgram(
+    new ElementwiseProgram('tl_adamw_p', ['param', 'expAvg', 'expAvgSq'], 'decay : f32, bc2Sqrt : f32, eps : f32, negStepSize : f32,', PARAM, n),
+    [flat(param), m, v], 'float32',
+    [f32(a.weightDecay !== 0 ? 1 - a.lr * a.weightDecay : 1), f32(Math.sqrt(1 - a.beta2 ** a.step)), f32(a.eps), f32(-stepSize)],
+  );
+  const shaped = (t: TensorInfo): TensorInfo => ({ dataId: t.dataId, shape: param.shape, dtype: 'float32' });
+  return [shaped(p), shaped(m), shaped(v)];
+};
+
+export const adamwWebGpuConfig: KernelConfig = { kernelName: ADAMW_UPDATE, backendName: 'webgpu', kernelFunc: adamwWebGpu };

@@ -1,0 +1,93 @@
+import * as tf from '@tensorflow/tfjs-core';
+import { AdamW } from '@tl/core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ADAMW_UPDATE, adamwUpdate, hasFusedAdamW } from '../src/index.js';
+import { createPair, randn, worstMismatch, type BackendPair } from './helpers/compare-backends.js';
+
+/** @tl/core's AdamW (torch semantics) on cpu is the reference for the fused webgpu kernel. */
+async function coreAdamW(
+  shape: number[],
+  steps: number,
+  hyper: { lr: number; weightDecay: number; betas: [number, number]; eps: number },
+): Promise<Float32Array[]> {
+  await tf.setBackend('cpu');
+  const p = tf.variable(tf.tensor(randn(shape, 1).values, shape));
+  const opt = new AdamW({ betas: hyper.betas, eps: hyper.eps });
+  const group = { name: 'all', params: [{ name: 'w', variable: p }], lr: hyper.lr, weightDecay: hyper.weightDecay, trainable: true };
+  for (let s = 0; s < steps; s++) {
+    const g = tf.tensor(randn(shape, 10 + s).values, shape);
+    opt.step([group], new Map([['w', g]]));
+    g.dispose();
+  }
+  const state = opt.stateDict();
+  const out = [await p.data(), await state.tensors.get('w.exp_avg')!.data(), await state.tensors.get('w.exp_avg_sq')!.data()].map((d) => Float32Array.from(d));
+  opt.dispose();
+  p.dispose();
+  return out;
+}
+
+async function fusedAdamW(
+  shape: number[],
+  steps: number,
+  hyper: { lr: number; weightDecay: number; betas: [number, number]; eps: number },
+): Promise<{ out: Float32Array[]; leaked: number }> {
+  await tf.setBackend('webgpu');
+  const before = tf.memory().numTensors;
+  let p = tf.tensor(randn(shape, 1).values, shape);
+  let m = tf.zeros(shape);
+  let v = tf.zeros(shape);
+  for (let s = 1; s <= steps; s++) {
+    const g = tf.tensor(randn(shape, 9 + s).values, shape);
+    const next = adamwUpdate(
+      { param: p, grad: g, expAvg: m, expAvgSq: v },
+      { lr: hyper.lr, weightDecay: hyper.weightDecay, beta1: hyper.betas[0], beta2: hyper.betas[1], eps: hyper.eps, step: s },
+    );
+    tf.dispose([p, m, v, g]);
+    [p, m, v] = next;
+  }
+  const out = [await p.data(), await m.data(), await v.data()].map((d) => Float32Array.from(d));
+  tf.dispose([p, m, v]);
+  return { out, leaked: tf.memory().numTensors - before };
+}
+
+describe(`fused ${ADAMW_UPDATE} on webgpu`, () => {
+  let pair: BackendPair;
+  beforeAll(async () => {
+    pair = await createPair();
+  });
+  afterAll(async () => {
+    await pair?.webgpu.dispose();
+  });
+
+  it('is registered for webgpu only', async () => {
+    await tf.setBackend('webgpu');
+    expect(hasFusedAdamW()).toBe(true);
+    await tf.setBackend('cpu');
+    expect(hasFusedAdamW()).toBe(false);
+  });
+
+  const cases = [
+    { name: 'torch defaults with weight decay', shape: [33, 70], hyper: { lr: 5e-3, weightDecay: 0.01, betas: [0.9, 0.999] as [number, number], eps: 1e-8 } },
+    { name: 'no decay, beta1 < 0.5 (other lerp form), 1-D', shape: [1000], hyper: { lr: 1e-2, weightDecay: 0, betas: [0.3, 0.99] as [number, number], eps: 1e-6 } },
+  ];
+  for (const c of cases) {
+    it(`matches @tl/core AdamW on cpu over 4 steps: ${c.name}`, async () => {
+      const ref = await coreAdamW(c.shape, 4, c.hyper);
+      const { out, leaked } = await fusedAdamW(c.shape, 4, c.hyper);
+      expect(leaked).toBe(0);
+      const worst = worstMismatch(out, ref, 1e-5);
+      expect(worst.excess, `output ${worst.output}[${worst.index}]: webgpu ${worst.webgpu} vs cpu ${worst.cpu}`).toBeLessThanOrEqual(1e-6);
+      // The update moved the parameter (the comparison is not vacuous).
+      expect(Math.abs(ref[0]![0]! - randn(c.shape, 1).values[0]!)).toBeGreaterThan(1e-4);
+    });
+  }
+
+  it('rejects mismatched shapes with the tensor named', async () => {
+    await tf.setBackend('webgpu');
+    const [a, b] = [tf.zeros([4]), tf.zeros([5])];
+    expect(() => adamwUpdate({ param: a, grad: b, expAvg: a, expAvgSq: a }, { lr: 1, weightDecay: 0, beta1: 0.9, beta2: 0.999, eps: 1e-8, step: 1 })).toThrow(
+      /grad is float32 \[5\], param is float32 \[4\]/,
+    );
+    tf.dispose([a, b]);
+  });
+});
