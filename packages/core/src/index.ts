@@ -95,3 +95,10 @@ export { BatchSampler, type BatchSamplerOptions, type BatchSamplerState } from '
 export { disposeBatch, type Collator, type CollatedBatch } from './data/collate/collator.js';
 export { PaddingCollator, type PaddingCollatorOptions, type EncodedExample, type EncodeFn } from './data/collate/padding-collator.js';
 export { tokenizerCollator, type TokenizerCollatorOptions } from './data/collate/tokenizer-collator.js';
+// Transfer strategies: specs from the command line, typed options, plugin modules.
+export type { Parametrization } from './nn/parameter-store.js';
+export { parseStrategySpec, formatStrategySpec, type StrategySpec } from './transfer/strategy-spec.js';
+export { StrategyOptions } from './transfer/strategy-options.js';
+export { createStrategies } from './transfer/create-strategies.js';
+export { loadPluginModule } from './transfer/load-plugin-module.js';
+export type { EncoderOutput } from './models/encoder.js';

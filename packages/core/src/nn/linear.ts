@@ -23,7 +23,8 @@ export class Linear {
   }
 
   apply(x: tf.Tensor): tf.Tensor {
-    const w = this.store.get(this.weightName);
+    // `value`: the weight as a parametrisation (e.g. a LoRA adapter) presents it, else the stored one.
+    const w = this.store.value(this.weightName);
     const b = this.store.get(this.biasName);
     const lead = x.shape.slice(0, -1);
     const x2 = tf.reshape(x, [-1, this.inFeatures]);

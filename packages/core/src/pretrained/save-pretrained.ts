@@ -1,4 +1,5 @@
 import { mkdir, readFile } from 'node:fs/promises';
+import * as tf from '@tensorflow/tfjs-core';
 import { writeFileAtomic } from '../io/fs/atomic-write.js';
 import { join } from 'node:path';
 import { fileExists } from '../io/fs/file-exists.js';
@@ -16,10 +17,25 @@ export interface SaveOptions {
   readonly configOverrides?: Readonly<Record<string, unknown>>;
 }
 
-/** The model's weights as safetensors entries: float32, HF names, tied aliases stored once (as HF does). */
+/**
+ * The model's weights as safetensors entries: float32, HF names, tied aliases stored once (as HF does).
+ * Parametrised weights are written as the model computes with them (a LoRA adapter merged in) and
+ * the parametrisations' own parameters are left out, so the folder is a plain HF checkpoint.
+ */
 export async function modelTensors(model: Model): Promise<SafetensorsEntry[]> {
+  const store = model.parameters;
   const entries: SafetensorsEntry[] = [];
-  for (const [name, variable] of model.parameters.entries()) {
+  for (const [name, variable] of store.entries()) {
+    if (store.isAuxiliary(name)) continue;
+    if (store.parametrization(name)) {
+      const effective = tf.tidy(() => store.value(name));
+      try {
+        entries.push({ name, dtype: 'F32', shape: [...effective.shape], data: (await effective.data()) as Float32Array });
+      } finally {
+        effective.dispose();
+      }
+      continue;
+    }
     entries.push({ name, dtype: 'F32', shape: [...variable.shape], data: (await variable.data()) as Float32Array });
   }
   return entries;

@@ -80,6 +80,8 @@ interface Run {
   readonly groups: ParameterGroup[];
   readonly strategies: readonly TransferStrategy[];
   readonly strategyContext: StrategyContext;
+  /** The model forward passes go through: `this.model`, or a strategy's wrapper of it (`wrapModel`). */
+  readonly forwardModel: Model;
   readonly sampler: BatchSampler;
   readonly optimizer: AdamW;
   readonly scheduler: LrScheduler;
@@ -206,6 +208,7 @@ export class Trainer {
     if (this.args.loadBestModelAtEnd && run.best) {
       for (const [name, t] of run.best) this.model.parameters.assign(name, t);
     }
+    for (const s of run.strategies) await s.onTrainEnd?.(run.strategyContext);
     return {
       steps: run.state.step,
       finalLoss: run.state.lastLoss ?? NaN,
@@ -272,6 +275,8 @@ export class Trainer {
     const strategies = orderStrategies(this.strategyList);
     const strategyContext: StrategyContext = { model: this.model, seed: a.seed, ...(this.source && { source: this.source }) };
     for (const s of strategies) await s.prepareModel?.(strategyContext);
+    let forwardModel = this.model;
+    for (const s of strategies) if (s.wrapModel) forwardModel = s.wrapModel(forwardModel, strategyContext);
     let data = train;
     for (const s of strategies) if (s.transformDataset) data = await s.transformDataset(data, strategyContext);
     if (data.length === 0) throw new TlError('STRATEGY', 'the training set is empty after the strategies transformed it');
@@ -322,6 +327,7 @@ export class Trainer {
       groups: groups.map((g) => ({ ...g })),
       strategies,
       strategyContext,
+      forwardModel,
       sampler,
       optimizer: new AdamW({ betas: [a.adamBeta1, a.adamBeta2], eps: a.adamEpsilon }),
       scheduler: new LrScheduler(lambda, a.learningRate),
@@ -373,6 +379,7 @@ export class Trainer {
           const total = globalGradNorm(grads.values());
           try {
             gradNorm = (await total.data())[0]!;
+            for (const s of run.strategies) s.onAfterBackward?.({ ...this.context(), gradients: grads, loss, gradNorm, groups: run.groups });
             await this.events.dispatch('afterBackward', { ...this.context(), gradients: grads, loss, gradNorm });
             if (!Number.isFinite(gradNorm) && !this.skipRequested) {
               if (this.args.nanPolicy === 'error') {
@@ -437,11 +444,11 @@ export class Trainer {
       let raw: tf.Scalar | undefined;
       try {
         const forward = (): tf.Scalar => {
-          const out = this.model.forward(batch.inputs, {
+          const out = run.forwardModel.forward(batch.inputs, {
             training: true,
             ...(this.args.deterministicDropout && { seed: dropoutSeed(this.args.seed, stepNo, i) }),
           });
-          raw = tf.keep(this.model.loss(out, batch.labels));
+          raw = tf.keep(run.forwardModel.loss(out, batch.labels));
           return window.length === 1 ? raw : tf.mul(raw, scale);
         };
         let grads: Map<string, tf.Tensor> | undefined;
@@ -482,7 +489,7 @@ export class Trainer {
 
   private async evaluateDuringTraining(run: Run): Promise<void> {
     if (!run.evaluation) return;
-    const metrics = await evaluateModel(this.model, this.collator, run.evaluation, {
+    const metrics = await evaluateModel(run.forwardModel, this.collator, run.evaluation, {
       batchSize: this.args.evalBatchSize,
       ...(this.computeMetrics && { computeMetrics: this.computeMetrics }),
     });

@@ -1,6 +1,6 @@
 import type { Model } from '../model/model.js';
 import type { Example } from '../training/trainer.js';
-import type { HookContext } from '../training/callback.js';
+import type { GradientContext, HookContext } from '../training/callback.js';
 
 /** A set of parameters trained with their own learning-rate multiplier and weight decay. */
 export interface ParameterGroup {
@@ -17,6 +17,7 @@ export interface ParameterGroup {
 export type StrategyPhase = 'initialise' | 'data' | 'optimisation' | 'schedule';
 
 export interface StrategyContext {
+  /** The model the caller gave the Trainer (what is saved); parameters are the ones trained. */
   readonly model: Model;
   /** A source model to transfer from (weight sharing), when the pipeline has one. */
   readonly source?: Model;
@@ -34,6 +35,12 @@ export interface TransferStrategy {
   readonly conflictsWith?: readonly string[];
   /** Initialise or reshape the model from the source (weight sharing, re-init, adapters). */
   prepareModel?(ctx: StrategyContext): void | Promise<void>;
+  /**
+   * Wraps the model the loop runs forward passes through (training and in-loop evaluation), after
+   * `prepareModel`. The wrapper must share the model's parameters; it changes how outputs are
+   * computed (e.g. a cache of frozen encoder features), never what is saved.
+   */
+  wrapModel?(model: Model, ctx: StrategyContext): Model;
   /** Enrich or filter the training set (augmentation, auxiliary data). */
   transformDataset?(examples: readonly Example[], ctx: StrategyContext): readonly Example[] | Promise<readonly Example[]>;
   /** Refine parameter groups (freeze, per-layer lrs). Receives the groups built so far. */
@@ -42,6 +49,13 @@ export interface TransferStrategy {
   onEpochStart?(ctx: HookContext & { groups: ParameterGroup[] }): void;
   /** Step boundary. */
   onStepStart?(ctx: HookContext & { groups: ParameterGroup[] }): void;
+  /**
+   * After backward, before clipping: gradients by parameter name (valid only during the call). A
+   * strategy may change `groups` here (freeze what stopped learning); the change applies from the next step.
+   */
+  onAfterBackward?(ctx: GradientContext & { groups: ParameterGroup[] }): void;
+  /** After the last step (and the best-model restore): undo temporary changes, release caches. */
+  onTrainEnd?(ctx: StrategyContext): void | Promise<void>;
 }
 
 /** Builds a strategy from CLI-style options (`--strategy layerwise:llrd=0.9`). */
