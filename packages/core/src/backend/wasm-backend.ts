@@ -3,11 +3,16 @@ import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import type { Backend, BackendCapabilities } from './backend.js';
 import { activateTfjsBackend } from './tfjs-backend.js';
-import { registerWasmOverrides } from './kernels/wasm/register.js';
+import { registerWasmOverrides, type WasmKernelOverride } from './kernels/wasm/register.js';
 
 export interface WasmBackendOptions {
   /** Worker threads for the multi-threaded wasm build (Node runs the SIMD single-thread build). */
   readonly threads?: number;
+  /**
+   * Which of tl's wasm kernel overrides to register (default: all). For measuring only: training
+   * needs at least `UnsortedSegmentSum`, which tfjs-backend-wasm lacks.
+   */
+  readonly kernelOverrides?: readonly WasmKernelOverride[];
 }
 
 /**
@@ -26,7 +31,7 @@ export class WasmBackend implements Backend {
       tfWasm.setWasmPaths(join(dist, "/"), false);
     }
     if (this.options.threads) tfWasm.setThreadsCount(this.options.threads);
-    registerWasmOverrides();
+    registerWasmOverrides(this.options.kernelOverrides);
     await activateTfjsBackend(this.name);
   }
   capabilities(): BackendCapabilities {

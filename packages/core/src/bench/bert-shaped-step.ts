@@ -50,10 +50,10 @@ export function createBertParams(shape: BertShape, seed = 0): BertParams {
   const p: BertParams = {};
   let s = seed;
   const normal = (name: string, dims: number[]): void => {
-    p[name] = tf.variable(tf.truncatedNormal(dims, 0, 0.02, 'float32', s++), true, name);
+    p[name] = tf.variable(tf.truncatedNormal(dims, 0, 0.02, 'float32', s++), true);
   };
   const constant = (name: string, dims: number[], value: number): void => {
-    p[name] = tf.variable(tf.fill(dims, value), true, name);
+    p[name] = tf.variable(tf.fill(dims, value), true);
   };
   normal('embeddings.word_embeddings.weight', [shape.vocab, H]);
   normal('embeddings.position_embeddings.weight', [shape.maxPositions, H]);
@@ -85,7 +85,8 @@ export function createBertParams(shape: BertShape, seed = 0): BertParams {
 /** A random batch of `batch` full-length sequences (deterministic in `seed`). */
 export function createBertBatch(shape: BertShape, batch: number, seq: number, seed = 0): BertBatch {
   return tf.tidy(() => ({
-    inputIds: tf.randomUniform([batch, seq], 1000, shape.vocab - 1, 'int32', seed) as tf.Tensor2D,
+    // Ids above the special tokens (as the anchor draws them: 1000..vocab), within any vocab size.
+    inputIds: tf.randomUniform([batch, seq], Math.min(1000, shape.vocab >> 1), shape.vocab, 'int32', seed) as tf.Tensor2D,
     tokenTypeIds: tf.zeros([batch, seq], 'int32') as tf.Tensor2D,
     attentionMask: tf.ones([batch, seq]) as tf.Tensor2D,
     labels: tf.randomUniform([batch], 0, shape.labels, 'int32', seed + 1) as tf.Tensor1D,
@@ -162,7 +163,7 @@ export function bertLoss(shape: BertShape, p: BertParams, batch: BertBatch, opti
   return tf.neg(tf.mean(picked)) as tf.Scalar;
 }
 
-/** Loss and gradients of every parameter (gradients owned by the caller). */
+/** Loss and gradients of every parameter, keyed by parameter name (gradients owned by the caller). */
 export function bertLossAndGrads(
   shape: BertShape,
   p: BertParams,
@@ -170,7 +171,10 @@ export function bertLossAndGrads(
   options: StepOptions = {},
 ): { loss: tf.Scalar; grads: tf.NamedTensorMap } {
   const { value, grads } = tf.variableGrads(() => bertLoss(shape, p, batch, options), Object.values(p));
-  return { loss: value, grads };
+  // variableGrads keys by tfjs's variable names; hand back the parameter (HF) names.
+  const byName: tf.NamedTensorMap = {};
+  for (const [name, v] of Object.entries(p)) byName[name] = grads[v.name]!;
+  return { loss: value, grads: byName };
 }
 
 /**
@@ -185,7 +189,7 @@ export function bertTrainStep(
   options: StepOptions = {},
 ): number {
   const { loss, grads } = bertLossAndGrads(shape, p, batch, options);
-  optimizer.applyGradients(grads);
+  optimizer.applyGradients(Object.entries(grads).map(([name, tensor]) => ({ name: p[name]!.name, tensor })));
   tf.dispose(grads);
   const value = loss.dataSync()[0]!;
   loss.dispose();

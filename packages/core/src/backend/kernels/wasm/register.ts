@@ -10,18 +10,30 @@ import { registerTranspose } from './Transpose.js';
 import { registerUnsortedSegmentSum } from './UnsortedSegmentSum.js';
 
 /**
- * Registers tl's wasm kernel overrides (idempotent). Each kernel's file says why it exists and what
- * it measured. Safe before or after the wasm backend is first activated: overrides bind the wasm
- * module lazily, and those that delegate to tfjs's kernel keep its setup.
+ * tl's wasm kernel overrides by kernel name. Each kernel's file says why it exists and what it
+ * measured. UnsortedSegmentSum is required for training (tfjs-backend-wasm lacks it); the rest are
+ * speed (and GatherV2 a correctness fix for batchDims > 0).
  */
-export function registerWasmOverrides(): void {
-  registerUnsortedSegmentSum();
-  registerBatchMatMul();
-  registerGatherV2();
-  registerIdentity();
-  registerCast();
-  registerTranspose();
-  registerSum();
-  registerExp();
-  registerErf();
+export const WASM_KERNEL_OVERRIDES = {
+  UnsortedSegmentSum: registerUnsortedSegmentSum,
+  BatchMatMul: registerBatchMatMul,
+  GatherV2: registerGatherV2,
+  Identity: registerIdentity,
+  Cast: registerCast,
+  Transpose: registerTranspose,
+  Sum: registerSum,
+  Exp: registerExp,
+  Erf: registerErf,
+} as const;
+
+export type WasmKernelOverride = keyof typeof WASM_KERNEL_OVERRIDES;
+
+/**
+ * Registers tl's wasm kernel overrides (all, or the named ones; idempotent). Safe before or after
+ * the wasm backend is first activated: overrides bind the wasm module lazily, and those that
+ * delegate to tfjs's kernel keep its setup. Registering a subset is for measuring (bench/).
+ */
+export function registerWasmOverrides(only?: readonly WasmKernelOverride[]): void {
+  const names = only ?? (Object.keys(WASM_KERNEL_OVERRIDES) as WasmKernelOverride[]);
+  for (const name of names) WASM_KERNEL_OVERRIDES[name]();
 }
