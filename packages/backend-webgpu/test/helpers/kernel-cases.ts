@@ -75,7 +75,7 @@ export function kernelCases(): Case[] {
   list.push(...withGrads('softmax last axis (with additive mask)', (x, m) => tf.softmax(tf.add(x!, m!)), [randn([2, 3, 9, 9], 7, 3), maskInput([2, 1, 1, 9], 8)], [0]));
   list.push(...withGrads('logSoftmax', (x) => tf.logSoftmax(x!), [randn([6, 11], 9, 4)], [0]));
   list.push(...withGrads('gather rows (embedding lookup)', (t, i) => tf.gather(t!, i!), [randn([50, 16], 10), randInt([37], 50, 11)], [0]));
-  list.push({ name: 'unsortedSegmentSum (gather gradient)', fn: (x, s) => tf.unsortedSegmentSum(x!, s!, 50), inputs: [randn([37, 16], 12), randInt([37], 50, 13)] });
+  list.push({ name: 'unsortedSegmentSum (gather gradient)', fn: (x, s) => tf.unsortedSegmentSum(x!, s! as tf.Tensor1D, 50), inputs: [randn([37, 16], 12), randInt([37], 50, 13)] });
   list.push(...withGrads('erf', (x) => tf.erf(x!), [randn([10, 13], 14, 2)], [0]));
   list.push(...withGrads('gelu (erf form)', (x) => gelu(x!), [randn([10, 64], 15, 3)], [0]));
   list.push(...withGrads('tanh', (x) => tf.tanh(x!), [randn([5, 33], 16, 2)], [0]));
