@@ -10,7 +10,8 @@ import { TlError } from '../errors/tl-error.js';
  * Imports a user's plugin module (`--plugin ./my-strategy.js`) so the strategies it provides become
  * usable by name. A module may register them itself on import (`registerStrategy(...)`, the way
  * `@tl/plugins` does) or export them — as `strategies` (an array) or `default` (one factory or an
- * array) of `{ name, create }` — and they are registered here. Returns the names that became known.
+ * array) of `{ name, create }` — and they are registered here. Returns the names the module added
+ * (the same list again when the module was already loaded: imports are cached).
  *
  * The module must import `@tl/core` from the same installation as the caller, or it registers into
  * another container. TypeScript modules load where the runtime can (Node >= 22.18 strips types;
@@ -24,6 +25,8 @@ export async function loadPluginModule(path: string, into: DependencyContainer =
     if (e instanceof TlError) throw e;
     throw new TlError('STRATEGY', `plugin ${path}: not found (${(e as NodeJS.ErrnoException).code ?? String(e)})`, { cause: e });
   }
+  const known = loaded.get(file);
+  if (known) return [...known];
   const before = new Set(listStrategies(into));
   let module: Record<string, unknown>;
   try {
@@ -35,10 +38,14 @@ export async function loadPluginModule(path: string, into: DependencyContainer =
   for (const factory of exportedFactories(module, path)) registerStrategy(factory, into);
   const added = listStrategies(into).filter((n) => !before.has(n));
   if (added.length === 0 && !exportsAny(module)) {
-    throw new TlError('STRATEGY', `plugin ${path}: registers no strategy (call registerStrategy on import, or export "strategies")`);
+    throw new TlError('STRATEGY', `plugin ${path}: registers no new strategy (call registerStrategy on import, or export "strategies")`);
   }
+  loaded.set(file, added);
   return added;
 }
+
+/** Plugin files already imported, with the names each added. */
+const loaded = new Map<string, readonly string[]>();
 
 function exportedFactories(module: Record<string, unknown>, path: string): NamedStrategyFactory[] {
   const found: unknown[] = [];

@@ -51,7 +51,8 @@ export interface TransferStrategy {
   onStepStart?(ctx: HookContext & { groups: ParameterGroup[] }): void;
   /**
    * After backward, before clipping: gradients by parameter name (valid only during the call). A
-   * strategy may change `groups` here (freeze what stopped learning); the change applies from the next step.
+   * strategy may change `groups` here (freeze what stopped learning): the optimizer reads the groups
+   * after this hook, so the change already applies to this step's update.
    */
   onAfterBackward?(ctx: GradientContext & { groups: ParameterGroup[] }): void;
   /** After the last step (and the best-model restore): undo temporary changes, release caches. */

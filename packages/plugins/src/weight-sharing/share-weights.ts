@@ -60,6 +60,7 @@ export function copyParameters(source: Model, target: Model, names: readonly str
     const from = sourceName(source, target, name);
     if (from === undefined) throw new TlError('STRATEGY', `strategy "share": the source has no parameter for ${name}`);
     const value = source.parameters.get(from);
+    if (value === target.parameters.get(name)) continue; // already the same variable (shared encoder)
     const shape = target.parameters.get(name).shape;
     if (value.shape.join() !== shape.join()) {
       throw new TlError('STRATEGY', `strategy "share": source ${from} is [${value.shape.join(', ')}] but ${name} is [${shape.join(', ')}]`);

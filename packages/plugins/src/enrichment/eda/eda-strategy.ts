@@ -1,5 +1,5 @@
 import { SeededRandom, StrategyOptions, TlError, type Example, type StrategyContext, type TransferStrategy } from '@tl/core';
-import { WordNet } from '@tl/datasets';
+import { fnv1a, WordNet } from '@tl/datasets';
 import { edaAugment, type EdaRates, type SynonymSource } from './eda.js';
 
 export interface EdaOptions extends Partial<EdaRates> {
@@ -17,8 +17,8 @@ export interface EdaOptions extends Partial<EdaRates> {
  * EDA (Wei & Zou 2019, "Easy Data Augmentation"): `copies` augmented versions of every training
  * example, each made by one of synonym replacement (WordNet synonyms of the word's part of speech),
  * random insertion, random swap or random deletion at its rate. Copies keep the example's label; only
- * `text` is augmented (a pair's second segment is kept). Example i's copies come from a generator
- * seeded by (seed, i), so they are the same whatever else is in the set.
+ * `text` is augmented (a pair's second segment is kept). An example's copies come from a generator
+ * seeded by (seed, its text), so they are the same whatever else is in the set, in whatever order.
  */
 export class Eda implements TransferStrategy {
   readonly name = 'eda';
@@ -58,13 +58,13 @@ export class Eda implements TransferStrategy {
   /** The augmented set: for each example, the original (if kept) then its copies. */
   augment(examples: readonly Example[], synonyms: SynonymSource, seed: number): Example[] {
     const out: Example[] = [];
-    examples.forEach((example, i) => {
+    for (const example of examples) {
       if (this.keepOriginal) out.push(example);
-      const random = new SeededRandom(Math.imul(seed ^ 0x9e3779b9, 0x85ebca6b) + i * 0x27d4eb2f);
+      const random = new SeededRandom((Math.imul(seed ^ 0x9e3779b9, 0x85ebca6b) ^ fnv1a(example.text)) >>> 0);
       for (let c = 0; c < this.copies; c++) {
         out.push({ ...example, text: edaAugment(example.text, this.rates, synonyms, random).text });
       }
-    });
+    }
     return out;
   }
 }
