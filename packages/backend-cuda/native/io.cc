@@ -27,7 +27,7 @@ Napi::Value Write(const Napi::CallbackInfo& info) {
   const at::Device device = DeviceOf(ArgInt(info, 3));
   int64_t numel = 1;
   for (int64_t s : sizes) numel *= s;
-  const size_t bytes = static_cast<size_t>(numel) * at::elementSize(type);
+  const size_t bytes = static_cast<size_t>(numel) * c10::elementSize(type);
   if (values.ByteLength() != bytes) {
     throw std::invalid_argument("write: " + std::to_string(values.ByteLength()) + " bytes given for " +
                                 std::to_string(numel) + " elements of " + c10::toString(type));

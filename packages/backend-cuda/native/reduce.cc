@@ -64,7 +64,7 @@ void Scan(const Napi::CallbackInfo& info) {
     std::vector<int64_t> first_shape = x.sizes().vec();
     first_shape[axis] = 1;
     at::Tensor identity = at::full(first_shape, product ? 1 : 0, y.options());
-    y = at::cat({identity, y.narrow(axis, 0, n - 1)}, axis);
+    y = at::cat(std::vector<at::Tensor>{identity, y.narrow(axis, 0, n - 1)}, axis);
   }
   if (reverse) y = at::flip(y, {axis});
   Emit(y);

@@ -1,0 +1,93 @@
+#!/usr/bin/env node
+/**
+ * Fine-tuning throughput on torch-cpu beside the PyTorch CPU anchor, in one run (absolute numbers
+ * drift between runs; the ratio is what to compare). The step is @tl/core's BERT-shaped step in
+ * tfjs ops (embeddings, attention, GELU, LayerNorm, CE) plus tfjs's Adam, batch 32, seq 128.
+ *
+ *   node scripts/bench-torch-cpu.mjs [tiny|mini] [steps] [--dropout 0.1] [--no-anchor] [--profile]
+ *
+ * Needs the addon built (build:native) and, for the anchor, Debian's python3-torch.
+ */
+import { execFileSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import * as tf from '@tensorflow/tfjs-core';
+import { TorchCpuBackend } from '../dist/index.js';
+// @tl/core's shared BERT-shaped step (its bench module is not part of the package's public API).
+import { BERT_SHAPES, bertTrainStep, createBertBatch, createBertParams, disposeBatch } from '../../core/dist/bench/bert-shaped-step.js';
+
+const here = dirname(fileURLToPath(import.meta.url));
+const args = process.argv.slice(2);
+const flag = (name) => args.includes(name);
+const option = (name, fallback) => {
+  const i = args.indexOf(name);
+  return i >= 0 ? Number(args[i + 1]) : fallback;
+};
+const positional = args.filter((a, i) => !a.startsWith('--') && !(i > 0 && args[i - 1] === '--dropout'));
+const model = positional[0] ?? 'mini';
+const steps = Number(positional[1] ?? 5);
+const dropout = option('--dropout', 0.1);
+const batchSize = 32;
+const seq = 128;
+
+const shape = BERT_SHAPES[model];
+if (!shape) throw new Error(`unknown model ${model}; one of ${Object.keys(BERT_SHAPES).join(', ')}`);
+
+const backend = new TorchCpuBackend();
+await backend.init();
+const params = tf.tidy(() => createBertParams(shape, 0));
+const batch = createBertBatch(shape, batchSize, seq, 0);
+const optimizer = tf.train.adam(2e-5);
+const run = (i) => bertTrainStep(shape, params, batch, optimizer, { dropout, seed: i });
+
+run(0); // warm-up: allocator, optimizer moments
+const tensorsBefore = tf.memory().numTensors;
+let profile;
+if (flag('--profile')) {
+  profile = await tf.profile(() => {
+    run(1);
+  });
+}
+const t0 = performance.now();
+for (let i = 0; i < steps; i++) run(i + 2);
+const stepMs = (performance.now() - t0) / steps;
+if (tf.memory().numTensors !== tensorsBefore) throw new Error(`training step leaked ${tf.memory().numTensors - tensorsBefore} tensors`);
+
+const ours = {
+  backend: 'torch-cpu',
+  description: backend.capabilities().description,
+  model,
+  batch: batchSize,
+  seq,
+  dropout,
+  train_step_ms: Math.round(stepMs * 10) / 10,
+  train_samples_per_s: Math.round((batchSize / stepMs) * 1000 * 100) / 100,
+};
+console.log(JSON.stringify(ours));
+
+if (profile) {
+  const byKernel = new Map();
+  for (const k of profile.kernels) {
+    const e = byKernel.get(k.name) ?? { ms: 0, calls: 0 };
+    e.ms += k.kernelTimeMs;
+    e.calls += 1;
+    byKernel.set(k.name, e);
+  }
+  const top = [...byKernel.entries()].sort((a, b) => b[1].ms - a[1].ms).slice(0, 15);
+  console.log(JSON.stringify({ profile_kernels: profile.kernels.length, top: top.map(([n, e]) => `${n} ${e.ms.toFixed(1)}ms/${e.calls}`) }));
+}
+
+disposeBatch(batch);
+tf.dispose(Object.values(params));
+optimizer.dispose();
+
+const anchorScript = process.env.TL_TORCH_ANCHOR ?? join(here, '../../../../shared/anchors/torch_cpu_bert.py');
+if (!flag('--no-anchor') && existsSync(anchorScript)) {
+  const out = execFileSync('/usr/bin/python3', [anchorScript, model, String(steps)], { encoding: 'utf8' });
+  const anchor = JSON.parse(out.trim().split('\n').pop());
+  console.log(JSON.stringify(anchor));
+  console.log(JSON.stringify({ ratio_vs_pytorch: Math.round((ours.train_samples_per_s / anchor.train_samples_per_s) * 1000) / 1000 }));
+} else if (!flag('--no-anchor')) {
+  console.log(JSON.stringify({ anchor: 'skipped', reason: `${anchorScript} not found (set TL_TORCH_ANCHOR)` }));
+}
