@@ -34,8 +34,9 @@ function metrics(dir: string): MetricsLine[] {
 }
 
 describe('tl finetune', () => {
-  for (const backend of ['wasm', 'cpu']) {
-    it(`reproduces HF/torch trajectory.json on ${backend}: losses and lrs within 1e-5, final logits within 1e-4`, async () => {
+  // Issue 3 asks 1e-5 for losses on the CPU backends; issue 6 asks 1e-4 on WebGPU (float32 GPU kernels).
+  for (const [backend, lossTol] of [['wasm', 1e-5], ['cpu', 1e-5], ['webgpu', 1e-4]] as const) {
+    it(`reproduces HF/torch trajectory.json on ${backend}: losses and lrs within ${lossTol}, final logits within 1e-4`, async () => {
       const traj = JSON.parse(readFileSync(join(fixtureDir('bert-cls'), 'trajectory.json'), 'utf8')) as Trajectory;
       const train = trainFile();
       const out = join(tempDir(), 'ft');
@@ -43,7 +44,7 @@ describe('tl finetune', () => {
       expect(r.status, r.stderr).toBe(0);
       const lines = metrics(out);
       expect(lines.map((l) => l.step)).toEqual([1, 2, 3, 4, 5, 6]);
-      expect(maxAbsDiff(lines.map((l) => l.loss), traj.losses)).toBeLessThanOrEqual(1e-5);
+      expect(maxAbsDiff(lines.map((l) => l.loss), traj.losses)).toBeLessThanOrEqual(lossTol);
       expect(maxAbsDiff(lines.map((l) => l.lr), traj.lrs)).toBeLessThanOrEqual(1e-5);
 
       // The saved folder is the fine-tuned model: its predictions are torch's final logits.

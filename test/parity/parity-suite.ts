@@ -21,9 +21,14 @@ function batchOf(name: FixtureName): EncodedBatch {
  * HF parity for every fixture on one backend: forward outputs within `forward` absolute, loss within
  * `forward`, and every parameter's gradient L2 norm within `gradNormRel` relative.
  */
-export function describeParity(backend: string, tol: ParityTolerances = { forward: 1e-5, gradNormRel: 1e-4 }): void {
+export function describeParity(
+  backend: string,
+  tol: ParityTolerances = { forward: 1e-5, gradNormRel: 1e-4 },
+  setup: () => Promise<unknown> = async () => {},
+): void {
   describe(`HF parity on ${backend}`, () => {
     beforeAll(async () => {
+      await setup();
       await createEngine({ backend });
     });
 
@@ -37,22 +42,23 @@ export function describeParity(backend: string, tol: ParityTolerances = { forwar
           expect(report.unexpected).toEqual([]);
           const batch = batchOf(name);
           const out = model.forward(batch);
-          const compare = (actual: tf.Tensor | undefined, expected: { shape: number[]; data: unknown } | undefined, what: string) => {
+          // Reads are asynchronous: GPU backends in Node cannot read tensors synchronously.
+          const compare = async (actual: tf.Tensor | undefined, expected: { shape: number[]; data: unknown } | undefined, what: string) => {
             if (!expected) return;
             expect(actual, what).toBeDefined();
             expect(actual!.shape, what).toEqual(expected.shape);
-            const diff = maxAbsDiff(actual!.dataSync(), flat(expected.data));
+            const diff = maxAbsDiff(await actual!.data(), flat(expected.data));
             expect(diff, `${what} max |Δ|`).toBeLessThanOrEqual(tol.forward);
           };
-          compare(out.embeddingOutput, ref.embeddings_output, 'embeddings_output');
-          compare(out.lastHiddenState, ref.last_hidden_state, 'last_hidden_state');
-          compare(out.poolerOutput, ref.pooler_output, 'pooler_output');
+          await compare(out.embeddingOutput, ref.embeddings_output, 'embeddings_output');
+          await compare(out.lastHiddenState, ref.last_hidden_state, 'last_hidden_state');
+          await compare(out.poolerOutput, ref.pooler_output, 'pooler_output');
           if (ref.masked_logits && ref.mask_positions) {
-            const logits = out.logits!.arraySync() as number[][][];
+            const logits = (await out.logits!.array()) as number[][][];
             const picked = ref.mask_positions.map(([b, s]) => logits[b]![s]!);
             expect(maxAbsDiff(picked.flat(), flat(ref.masked_logits.data)), 'masked logits').toBeLessThanOrEqual(tol.forward);
           } else {
-            compare(out.logits, ref.logits, 'logits');
+            await compare(out.logits, ref.logits, 'logits');
           }
           tf.dispose([...Object.values(out), ...Object.values(batch)] as tf.Tensor[]);
           model.dispose();
@@ -67,7 +73,7 @@ export function describeParity(backend: string, tol: ParityTolerances = { forwar
             const out = model.forward(batch);
             return model.loss(out, labels);
           });
-          lossValue = value.dataSync()[0]!;
+          lossValue = (await value.data())[0]!;
           expect(Math.abs(lossValue - ref.loss), 'loss').toBeLessThanOrEqual(tol.forward);
           const byVariable = new Map(Object.entries(grads));
           const checked: string[] = [];
@@ -81,7 +87,9 @@ export function describeParity(backend: string, tol: ParityTolerances = { forwar
             expect(expected, `reference has a gradient for ${pname}`).toBeDefined();
             const g = byVariable.get(variable.name);
             expect(g, `gradient for ${pname}`).toBeDefined();
-            const norm = tf.tidy(() => tf.norm(g!).dataSync()[0]!);
+            const normTensor = tf.norm(g!);
+            const norm = (await normTensor.data())[0]!;
+            normTensor.dispose();
             if (expected!.norm < noiseFloor) {
               expect(norm, `${pname} grad norm ${norm} vs ~0 (${expected!.norm})`).toBeLessThan(noiseFloor);
             } else {
