@@ -1,6 +1,7 @@
 import { Command } from 'commander';
 import { finetuneCommand } from './commands/finetune.js';
 import { predictCommand } from './commands/predict.js';
+import { pretrainCommand } from './commands/pretrain.js';
 
 /** The `tl` command tree; each subcommand lives in commands/. */
 export function buildProgram(): Command {
@@ -9,5 +10,6 @@ export function buildProgram(): Command {
     .option('--verbose', 'print stack traces with errors')
     .showHelpAfterError()
     .addCommand(predictCommand())
-    .addCommand(finetuneCommand());
+    .addCommand(finetuneCommand())
+    .addCommand(pretrainCommand());
 }

@@ -102,3 +102,15 @@ export { StrategyOptions } from './transfer/strategy-options.js';
 export { createStrategies } from './transfer/create-strategies.js';
 export { loadPluginModule } from './transfer/load-plugin-module.js';
 export type { EncoderOutput } from './models/encoder.js';
+// Masked-LM pretraining: masking collator and WordPiece tokenizer training.
+export type { CollateContext } from './data/collate/collator.js';
+export { MaskedLmCollator, type MaskedLmCollatorOptions } from './data/collate/masked-lm/masked-lm-collator.js';
+export { IGNORE_INDEX, choosePositions, maskSequence, type MaskingOptions, type MaskedSequence } from './data/collate/masked-lm/mask-tokens.js';
+export { wordBoundaryOf, wordIds, type WordBoundary } from './data/collate/masked-lm/word-boundaries.js';
+export { learnSubwords, type LearnSubwordsOptions } from './tokenization/training/learn-subwords.js';
+export {
+  trainWordPieceTokenizer,
+  BERT_SPECIAL_TOKENS,
+  type WordPieceTrainingOptions,
+  type TrainedTokenizerFiles,
+} from './tokenization/training/train-wordpiece.js';

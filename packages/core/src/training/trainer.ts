@@ -440,7 +440,7 @@ export class Trainer {
     const scale = 1 / window.length;
     let lossSum = 0;
     for (let i = 0; i < window.length; i++) {
-      const batch = this.collator.collate(window[i]!.map((j) => run.data[j]!));
+      const batch = this.collator.collate(window[i]!.map((j) => run.data[j]!), { step: stepNo, microBatch: i });
       let raw: tf.Scalar | undefined;
       try {
         const forward = (): tf.Scalar => {

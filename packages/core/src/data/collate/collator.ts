@@ -10,9 +10,21 @@ export interface CollatedBatch {
   readonly size: number;
 }
 
+/**
+ * Where a training micro-batch sits in the run. Collators that draw random numbers (masked-LM
+ * masking) derive them from it, so a resumed run draws what an uninterrupted one would.
+ */
+export interface CollateContext {
+  /** The optimizer step (1-based) this micro-batch belongs to. */
+  readonly step: number;
+  /** Index of the micro-batch within its gradient-accumulation window. */
+  readonly microBatch: number;
+}
+
 /** Turns examples into tensors. The Trainer calls it per micro-batch and disposes the result. */
 export interface Collator {
-  collate(examples: readonly Example[]): CollatedBatch;
+  /** `context` is given for training micro-batches and absent for evaluation. */
+  collate(examples: readonly Example[], context?: CollateContext): CollatedBatch;
   /** The example's length in tokens; enables `groupByLength` batching. */
   lengthOf?(example: Example): number;
 }

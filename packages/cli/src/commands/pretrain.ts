@@ -1,0 +1,159 @@
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { Command, Option } from 'commander';
+import {
+  buildModel,
+  fromPretrained,
+  MaskedLmCollator,
+  parseJsonObject,
+  resolvePretrained,
+  savePretrained,
+  TextTokenizer,
+  TlError,
+  Trainer,
+  trainWordPieceTokenizer,
+  wordBoundaryOf,
+  type EncoderModel,
+  type Example,
+} from '@tl/core';
+import { engineFor } from '../runtime/backend.js';
+import { readCorpus } from '../runtime/corpus.js';
+import { positiveInt, rate } from '../runtime/options.js';
+import {
+  addTrainerOptions,
+  readTokenizerFiles,
+  resumeFrom,
+  trainerCallbacks,
+  trainingArgsFromFlags,
+  type TrainerFlags,
+} from '../runtime/trainer-flags.js';
+
+interface PretrainFlags extends TrainerFlags {
+  config?: string;
+  model?: string;
+  corpus: string;
+  eval?: string;
+  textField?: string;
+  tokenizer?: string;
+  vocabSize?: number;
+  minFrequency: number;
+  cased?: boolean;
+  maxLength?: number;
+  mlmProbability: number;
+  wholeWordMask?: boolean;
+}
+
+interface TokenizerFiles {
+  readonly tokenizerJson: unknown;
+  readonly tokenizerConfig?: unknown;
+}
+
+/** Position ids of RoBERTa start after the padding index, so two positions are never usable. */
+function usablePositions(config: Readonly<Record<string, unknown>>): number {
+  const positions = Number(config['max_position_embeddings'] ?? 512);
+  return config['model_type'] === 'roberta' ? positions - 2 : positions;
+}
+
+/** The tokenizer: read from --tokenizer, from --model, or trained on the corpus. */
+async function tokenizerFor(flags: PretrainFlags, texts: readonly string[], config: Readonly<Record<string, unknown>>, maxLength: number, modelDir?: string) {
+  const dir = flags.tokenizer ?? modelDir;
+  if (dir !== undefined) {
+    return { tokenizer: await TextTokenizer.fromFolder(dir), files: await readTokenizerFiles(dir), fromDir: dir };
+  }
+  const vocabSize = flags.vocabSize ?? Number(config['vocab_size']);
+  if (!Number.isInteger(vocabSize)) throw new TlError('CONFIG', `${flags.config}: no integer vocab_size; pass --vocab-size`);
+  const files = trainWordPieceTokenizer(texts, {
+    vocabSize,
+    minFrequency: flags.minFrequency,
+    lowercase: !flags.cased,
+    modelMaxLength: maxLength,
+  });
+  if (config['model_type'] === 'distilbert') files.tokenizerConfig['model_input_names'] = ['input_ids', 'attention_mask'];
+  const tokenizer = TextTokenizer.fromObjects(files.tokenizerJson, files.tokenizerConfig, { tokenizerSource: 'trained tokenizer.json' });
+  process.stderr.write(`tl: trained a WordPiece tokenizer on ${texts.length} texts: ${tokenizer.vocabSize} tokens\n`);
+  return { tokenizer, files: files as TokenizerFiles, fromDir: undefined };
+}
+
+/** A new masked-LM model from --config (vocabulary and pad id taken from the tokenizer), or --model's weights. */
+async function modelFor(flags: PretrainFlags, config: Record<string, unknown>, tokenizer: TextTokenizer, modelDir?: string): Promise<EncoderModel> {
+  if (modelDir !== undefined) {
+    const { model } = await fromPretrained(modelDir, { task: 'masked-lm', dropout: flags.dropout, seed: flags.seed });
+    return model;
+  }
+  const declared = config['vocab_size'];
+  if (declared !== undefined && declared !== tokenizer.vocabSize) {
+    process.stderr.write(`tl: note: vocab_size ${String(declared)} of ${flags.config} set to the tokenizer's ${tokenizer.vocabSize}\n`);
+  }
+  return buildModel(
+    { ...config, vocab_size: tokenizer.vocabSize, pad_token_id: tokenizer.specialTokenIds.pad },
+    { task: 'masked-lm', seed: flags.seed, ...(flags.dropout !== undefined && { dropout: flags.dropout }) },
+    flags.config,
+  );
+}
+
+export function pretrainCommand(): Command {
+  const command = new Command('pretrain')
+    .description('masked-LM pretraining (BERT 80/10/10 masking) of an encoder built from an HF config, or further pretraining of a model')
+    .addOption(new Option('--config <config.json>', 'HF config of the model to build (model_type bert, roberta, distilbert)').conflicts('model'))
+    .option('--model <dir|id>', 'continue pretraining this model instead (domain-adaptive pretraining)')
+    .requiredOption('--corpus <file>', 'text, one per line, or JSONL (.jsonl or with --text-field)')
+    .option('--eval <file>', 'held-out text in the same format: eval_loss is the masked-LM loss on fixed masks')
+    .option('--text-field <name>', 'JSONL field holding the text (default: text)')
+    .requiredOption('--output-dir <dir>', 'where metrics.jsonl, checkpoints and the model go (an HF *ForMaskedLM folder)')
+    .option('--tokenizer <dir>', 'use this folder\'s tokenizer.json instead of training one on the corpus')
+    .option('--vocab-size <n>', 'size of the trained WordPiece vocabulary (default: the config\'s vocab_size)', positiveInt)
+    .option('--min-frequency <n>', 'merge only pairs seen at least n times when training the tokenizer', positiveInt, 2)
+    .option('--cased', 'train a cased tokenizer (default: lower-cased, accents stripped)')
+    .option('--max-length <n>', 'truncate texts to n tokens (default: min(128, the model\'s positions))', positiveInt)
+    .option('--mlm-probability <x>', 'fraction of tokens to predict', rate, 0.15)
+    .option('--whole-word-mask', 'mask whole words (all their WordPiece/BPE tokens) instead of single tokens');
+  return addTrainerOptions(command, { lr: 1e-4, batchSize: 32, epochs: 1 })
+    .addHelpText('after', '\nWrites <output-dir>/metrics.jsonl and an HF folder (config.json with *ForMaskedLM, model.safetensors,\ntokenizer.json, tokenizer_config.json) that `tl finetune --model` loads.')
+    .action(async (flags: PretrainFlags) => {
+      if ((flags.config === undefined) === (flags.model === undefined)) throw new TlError('CONFIG', 'tl pretrain: give exactly one of --config (a new model) or --model (continue pretraining)');
+      await engineFor(flags.backend);
+      const modelDir = flags.model !== undefined ? await resolvePretrained(flags.model) : undefined;
+      const configPath = flags.config ?? join(modelDir!, 'config.json');
+      const config = parseJsonObject(await readFile(configPath, 'utf8').catch((e: Error) => {
+        throw new TlError('CONFIG', `${configPath}: cannot read: ${e.message}`, { cause: e });
+      }), configPath, 'CONFIG');
+      const texts = await readCorpus(flags.corpus, { textField: flags.textField });
+      const evalTexts = flags.eval ? await readCorpus(flags.eval, { textField: flags.textField }) : undefined;
+      const maxLength = Math.min(flags.maxLength ?? 128, usablePositions(config));
+
+      const { tokenizer, files, fromDir } = await tokenizerFor(flags, texts, config, maxLength, modelDir);
+      if (tokenizer.specialTokenIds.mask === undefined) {
+        throw new TlError('TOKENIZER', `${tokenizer.source}: no mask_token in tokenizer_config.json: a masked LM needs one`);
+      }
+      const model = await modelFor(flags, config, tokenizer, modelDir);
+      if (fromDir === undefined) {
+        // The trained tokenizer goes into the output folder first: checkpoints and the final save use it.
+        await mkdir(flags.outputDir, { recursive: true });
+        await writeFile(join(flags.outputDir, 'tokenizer.json'), JSON.stringify(files.tokenizerJson));
+        await writeFile(join(flags.outputDir, 'tokenizer_config.json'), JSON.stringify(files.tokenizerConfig, null, 2) + '\n');
+      }
+      const collator = new MaskedLmCollator(tokenizer, {
+        maxLength,
+        mlmProbability: flags.mlmProbability,
+        seed: flags.seed,
+        ...(flags.wholeWordMask && { wholeWord: wordBoundaryOf(files.tokenizerJson, tokenizer.source) }),
+      });
+      const asExamples = (list: readonly string[]): Example[] => list.map((text) => ({ text, label: 0 }));
+      const trainer = new Trainer({
+        model,
+        collator,
+        args: trainingArgsFromFlags(flags, evalTexts !== undefined),
+        callbacks: trainerCallbacks(flags),
+        tokenizerFiles: files,
+      });
+      const result = await trainer.fit(asExamples(texts), evalTexts && asExamples(evalTexts), { resumeFrom: resumeFrom(flags) });
+      await savePretrained(flags.outputDir, model, fromDir === undefined ? {} : { tokenizerFrom: fromDir });
+      const evalLoss = result.metrics['eval_loss'];
+      process.stderr.write(
+        `tl: pretrained ${result.steps} steps, final loss ${result.finalLoss.toFixed(4)}` +
+          `${evalLoss !== undefined ? `, eval loss ${evalLoss.toFixed(4)}` : ''}${result.stopReason ? ` (${result.stopReason})` : ''}; model saved in ${flags.outputDir}\n`,
+      );
+      trainer.dispose();
+      model.dispose();
+    });
+}
