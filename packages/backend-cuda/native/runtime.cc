@@ -144,8 +144,19 @@ std::vector<at::Tensor> ArgTensors(const Napi::CallbackInfo& info, size_t i) {
 }
 
 // ---- devices ------------------------------------------------------------------------------------
+namespace {
+// A one-element CPU tensor becomes a fill kernel on the device (its value travels as a kernel
+// argument), not a host-to-device copy from pageable memory, which would wait for the stream.
+at::Tensor ToDevice(const at::Tensor& t, at::Device device) {
+  if (t.device().is_cpu() && !device.is_cpu() && t.numel() == 1) {
+    return at::full(t.sizes(), t.item(), t.options().device(device));
+  }
+  return t.to(device);
+}
+}  // namespace
+
 at::Tensor OnDeviceOf(const at::Tensor& t, const at::Tensor& like) {
-  return t.device() == like.device() ? t : t.to(like.device());
+  return t.device() == like.device() ? t : ToDevice(t, like.device());
 }
 
 void AlignDevices(std::vector<at::Tensor>& tensors) {
@@ -156,14 +167,14 @@ void AlignDevices(std::vector<at::Tensor>& tensors) {
   if (target == nullptr) return;
   const at::Device device = target->device();
   for (auto& t : tensors) {
-    if (t.device() != device) t = t.to(device);
+    if (t.device() != device) t = ToDevice(t, device);
   }
 }
 
 void AlignForElementwise(at::Tensor& a, at::Tensor& b) {
   if (a.device() == b.device()) return;
-  if (a.device().is_cpu() && a.dim() != 0) a = a.to(b.device());
-  else if (b.device().is_cpu() && b.dim() != 0) b = b.to(a.device());
+  if (a.device().is_cpu() && a.dim() != 0) a = ToDevice(a, b.device());
+  else if (b.device().is_cpu() && b.dim() != 0) b = ToDevice(b, a.device());
 }
 
 int64_t NormAxis(int64_t axis, int64_t rank) { return axis < 0 ? axis + rank : axis; }

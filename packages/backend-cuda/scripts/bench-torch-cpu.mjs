@@ -7,6 +7,9 @@
  *   node scripts/bench-torch-cpu.mjs [tiny|mini] [steps] [--dropout 0.1] [--no-anchor] [--profile]
  *
  * Needs the addon built (build:native) and, for the anchor, Debian's python3-torch.
+ * Besides wall time it reports CPU time per step (user + system, all threads) for both sides — the
+ * anchor is run a second time with time.perf_counter patched to time.process_time — because on a
+ * shared machine the wall-clock ratio swings with other processes' load.
  */
 import { execFileSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
@@ -50,8 +53,11 @@ if (flag('--profile')) {
   });
 }
 const t0 = performance.now();
+const cpu0 = process.cpuUsage();
 for (let i = 0; i < steps; i++) run(i + 2);
 const stepMs = (performance.now() - t0) / steps;
+const cpu = process.cpuUsage(cpu0);
+const cpuStepMs = (cpu.user + cpu.system) / 1000 / steps;
 if (tf.memory().numTensors !== tensorsBefore) throw new Error(`training step leaked ${tf.memory().numTensors - tensorsBefore} tensors`);
 
 const ours = {
@@ -63,6 +69,7 @@ const ours = {
   dropout,
   train_step_ms: Math.round(stepMs * 10) / 10,
   train_samples_per_s: Math.round((batchSize / stepMs) * 1000 * 100) / 100,
+  train_step_cpu_ms: Math.round(cpuStepMs * 10) / 10,
 };
 console.log(JSON.stringify(ours));
 
@@ -84,10 +91,22 @@ optimizer.dispose();
 
 const anchorScript = process.env.TL_TORCH_ANCHOR ?? join(here, '../../../../shared/anchors/torch_cpu_bert.py');
 if (!flag('--no-anchor') && existsSync(anchorScript)) {
-  const out = execFileSync('/usr/bin/python3', [anchorScript, model, String(steps)], { encoding: 'utf8' });
-  const anchor = JSON.parse(out.trim().split('\n').pop());
-  console.log(JSON.stringify(anchor));
-  console.log(JSON.stringify({ ratio_vs_pytorch: Math.round((ours.train_samples_per_s / anchor.train_samples_per_s) * 1000) / 1000 }));
+  const runAnchor = (cpuTime) => {
+    const patch = cpuTime ? 'time.perf_counter = time.process_time; ' : '';
+    const code = `import runpy, sys, time; ${patch}sys.argv = sys.argv[1:]; runpy.run_path(sys.argv[0], run_name='__main__')`;
+    const out = execFileSync('/usr/bin/python3', ['-W', 'ignore', '-c', code, anchorScript, model, String(steps)], { encoding: 'utf8' });
+    return JSON.parse(out.trim().split('\n').pop());
+  };
+  const anchor = runAnchor(false);
+  const anchorCpu = runAnchor(true);
+  console.log(JSON.stringify({ ...anchor, train_step_cpu_ms: anchorCpu.train_step_ms }));
+  const round3 = (x) => Math.round(x * 1000) / 1000;
+  console.log(
+    JSON.stringify({
+      ratio_vs_pytorch: round3(ours.train_samples_per_s / anchor.train_samples_per_s),
+      cpu_time_ratio_vs_pytorch: round3(anchorCpu.train_step_ms / ours.train_step_cpu_ms),
+    }),
+  );
 } else if (!flag('--no-anchor')) {
   console.log(JSON.stringify({ anchor: 'skipped', reason: `${anchorScript} not found (set TL_TORCH_ANCHOR)` }));
 }
