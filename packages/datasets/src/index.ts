@@ -6,3 +6,8 @@ export { splitOf, fnv1a, DEFAULT_SPLIT, type SplitName, type SplitFractions } fr
 export { stratifiedSubsample, type StratifiedSubsampleOptions } from './sampling/stratified-subsample.js';
 export { id2label, type TaskSplits } from './tasks/task-splits.js';
 export { wordnetSupersenseTask, wordnetPosTask, type WordNetExample, type WordNetTaskOptions } from './tasks/wordnet-tasks.js';
+export { SPAM_ASSASSIN_GROUPS, readSpamAssassinCorpus, kindOf, type SpamAssassinGroup, type MessageKind, type RawMessage } from './spam-assassin/corpus.js';
+export { messageBody, tidyText, type MessageBody } from './spam-assassin/message-body.js';
+export { spamAssassinTask, type SpamAssassinExample, type SpamAssassinTaskOptions } from './spam-assassin/spam-assassin-task.js';
+export { writeTaskJsonl, type WriteTaskJsonlOptions, type TaskJsonlFiles } from './export/write-task-jsonl.js';
+export { stratifiedSplit, mixedHash } from './splits/stratified-split.js';
