@@ -2,6 +2,7 @@ import { Command } from 'commander';
 import { finetuneCommand } from './commands/finetune.js';
 import { predictCommand } from './commands/predict.js';
 import { pretrainCommand } from './commands/pretrain.js';
+import { scoreCommand } from './commands/score.js';
 
 /** The `tl` command tree; each subcommand lives in commands/. */
 export function buildProgram(): Command {
@@ -11,5 +12,6 @@ export function buildProgram(): Command {
     .showHelpAfterError()
     .addCommand(predictCommand())
     .addCommand(finetuneCommand())
-    .addCommand(pretrainCommand());
+    .addCommand(pretrainCommand())
+    .addCommand(scoreCommand());
 }

@@ -114,3 +114,11 @@ export {
   type WordPieceTrainingOptions,
   type TrainedTokenizerFiles,
 } from './tokenization/training/train-wordpiece.js';
+// Transferability scores: LogME, LEEP, H-score, kNN accuracy on frozen features; Kendall τ.
+export type { FeatureRows } from './transfer/scores/score-inputs.js';
+export { logMe, type LogMeOptions } from './transfer/scores/logme.js';
+export { leep } from './transfer/scores/leep.js';
+export { hScore } from './transfer/scores/h-score.js';
+export { knnAccuracy, type KnnOptions } from './transfer/scores/knn-accuracy.js';
+export { kendallTau } from './transfer/scores/kendall-tau.js';
+export { frozenOutputs, type Pooling, type FrozenOutputs, type FrozenOutputsOptions } from './transfer/scores/features.js';
