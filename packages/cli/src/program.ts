@@ -3,6 +3,7 @@ import { finetuneCommand } from './commands/finetune.js';
 import { predictCommand } from './commands/predict.js';
 import { pretrainCommand } from './commands/pretrain.js';
 import { scoreCommand } from './commands/score.js';
+import { exportCommand } from './commands/export.js';
 
 /** The `tl` command tree; each subcommand lives in commands/. */
 export function buildProgram(): Command {
@@ -13,5 +14,6 @@ export function buildProgram(): Command {
     .addCommand(predictCommand())
     .addCommand(finetuneCommand())
     .addCommand(pretrainCommand())
-    .addCommand(scoreCommand());
+    .addCommand(scoreCommand())
+    .addCommand(exportCommand());
 }

@@ -122,3 +122,5 @@ export { hScore } from './transfer/scores/h-score.js';
 export { knnAccuracy, type KnnOptions } from './transfer/scores/knn-accuracy.js';
 export { kendallTau } from './transfer/scores/kendall-tau.js';
 export { frozenOutputs, type Pooling, type FrozenOutputs, type FrozenOutputsOptions } from './transfer/scores/features.js';
+// ONNX export of sequence classifiers (graph written op by op; onnxruntime runs it).
+export { exportOnnx, writeOnnx, ONNX_OPSET, type OnnxExportOptions } from './export/onnx/export-onnx.js';
