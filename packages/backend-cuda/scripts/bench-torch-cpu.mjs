@@ -4,7 +4,9 @@
  * drift between runs; the ratio is what to compare). The step is @tl/core's BERT-shaped step in
  * tfjs ops (embeddings, attention, GELU, LayerNorm, CE) plus tfjs's Adam, batch 32, seq 128.
  *
- *   node scripts/bench-torch-cpu.mjs [tiny|mini] [steps] [--dropout 0.1] [--no-anchor] [--profile]
+ *   node scripts/bench-torch-cpu.mjs [tiny|mini] [steps] [--dropout 0.1] [--threads N] [--no-anchor] [--profile]
+ *
+ * --threads N sets ATen's thread count on both sides (the anchor's torch.set_num_threads is patched).
  *
  * Needs the addon built (build:native) and, for the anchor, Debian's python3-torch.
  * Besides wall time it reports CPU time per step (user + system, all threads) for both sides — the
@@ -21,13 +23,17 @@ import { TorchCpuBackend } from '../dist/index.js';
 import { BERT_SHAPES, bertTrainStep, createBertBatch, createBertParams, disposeBatch } from '../../core/dist/bench/bert-shaped-step.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
+// The anchor runs with the environment this script was given (loading the addon sets
+// OMP_WAIT_POLICY for this process only; see src/native/addon.ts).
+const anchorEnv = { ...process.env };
 const args = process.argv.slice(2);
 const flag = (name) => args.includes(name);
 const option = (name, fallback) => {
   const i = args.indexOf(name);
   return i >= 0 ? Number(args[i + 1]) : fallback;
 };
-const positional = args.filter((a, i) => !a.startsWith('--') && !(i > 0 && args[i - 1] === '--dropout'));
+const positional = args.filter((a, i) => !a.startsWith('--') && !(i > 0 && ['--dropout', '--threads'].includes(args[i - 1])));
+const threads = option('--threads', undefined);
 const model = positional[0] ?? 'mini';
 const steps = Number(positional[1] ?? 5);
 const dropout = option('--dropout', 0.1);
@@ -37,7 +43,7 @@ const seq = 128;
 const shape = BERT_SHAPES[model];
 if (!shape) throw new Error(`unknown model ${model}; one of ${Object.keys(BERT_SHAPES).join(', ')}`);
 
-const backend = new TorchCpuBackend();
+const backend = new TorchCpuBackend({ threads });
 await backend.init();
 const params = tf.tidy(() => createBertParams(shape, 0));
 const batch = createBertBatch(shape, batchSize, seq, 0);
@@ -92,9 +98,10 @@ optimizer.dispose();
 const anchorScript = process.env.TL_TORCH_ANCHOR ?? join(here, '../../../../shared/anchors/torch_cpu_bert.py');
 if (!flag('--no-anchor') && existsSync(anchorScript)) {
   const runAnchor = (cpuTime) => {
-    const patch = cpuTime ? 'time.perf_counter = time.process_time; ' : '';
+    let patch = cpuTime ? 'time.perf_counter = time.process_time; ' : '';
+    if (threads) patch += `import torch; _set = torch.set_num_threads; torch.set_num_threads = lambda n: _set(${threads}); `;
     const code = `import runpy, sys, time; ${patch}sys.argv = sys.argv[1:]; runpy.run_path(sys.argv[0], run_name='__main__')`;
-    const out = execFileSync('/usr/bin/python3', ['-W', 'ignore', '-c', code, anchorScript, model, String(steps)], { encoding: 'utf8' });
+    const out = execFileSync('/usr/bin/python3', ['-W', 'ignore', '-c', code, anchorScript, model, String(steps)], { encoding: 'utf8', env: anchorEnv });
     return JSON.parse(out.trim().split('\n').pop());
   };
   const anchor = runAnchor(false);

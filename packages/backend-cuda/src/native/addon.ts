@@ -102,6 +102,10 @@ export function loadAddon(): LoadedAddon {
   if (loaded) return loaded;
   const tried: string[] = [];
   const require = createRequire(import.meta.url);
+  // libtorch's OpenMP threads spin after each parallel op by default. Between ops this process runs
+  // tfjs's JS on the main thread, so the spinning worker only burns a core (measured on 2 cores: a
+  // bert-mini step 13.4 s → 6.8 s). libgomp reads this once, when the addon loads libtorch.
+  process.env.OMP_WAIT_POLICY ??= 'PASSIVE';
   for (const path of addonCandidates()) {
     if (!existsSync(path)) {
       tried.push(`${path} (not built)`);
