@@ -7,6 +7,12 @@ export interface EncodedBatch {
   readonly attentionMask: tf.Tensor2D;
   /** Segment ids; absent for families without them (DistilBERT) or when all zeros. */
   readonly tokenTypeIds?: tf.Tensor2D;
+  /**
+   * Masked LM only: flat positions (row × seq + column) whose logits the head computes, int32. The
+   * loss of pretraining reads ~15% of the tokens, so the vocabulary projection skips the rest; the
+   * logits are then [positions, vocab] and the labels [positions]. Absent: every position.
+   */
+  readonly predictPositions?: tf.Tensor1D;
 }
 
 /** The heads tl ships. Token classification etc. are added by registering a head in the family table. */

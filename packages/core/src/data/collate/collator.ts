@@ -32,4 +32,5 @@ export interface Collator {
 export function disposeBatch(batch: CollatedBatch): void {
   tf.dispose([batch.inputs.inputIds, batch.inputs.attentionMask, batch.labels]);
   if (batch.inputs.tokenTypeIds) batch.inputs.tokenTypeIds.dispose();
+  if (batch.inputs.predictPositions) batch.inputs.predictPositions.dispose();
 }

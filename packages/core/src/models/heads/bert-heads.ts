@@ -19,7 +19,8 @@ export const bertSequenceClassification: HeadBuilder = (ctx) => {
 };
 
 /**
- * BertForMaskedLM: transform (dense → act → LayerNorm) → decoder tied to the word embeddings + bias.
+ * BertForMaskedLM: transform (dense → act → LayerNorm) → decoder tied to the word embeddings + bias,
+ * at every position or at `batch.predictPositions` only.
  * The decoder weight is an alias of `bert.embeddings.word_embeddings.weight`, as in HF, so checkpoints
  * that store one copy load and gradients from both uses accumulate in one parameter.
  */
@@ -33,11 +34,14 @@ export const bertMaskedLm: HeadBuilder = (ctx) => {
   store.tie(decoderName, ctx.encoder.embeddings.wordEmbeddingName);
   store.create('cls.predictions.bias', init.zeros([cfg.vocabSize]));
   return {
-    apply(encoded) {
+    apply(encoded, batch) {
       const [b, s] = encoded.lastHiddenState.shape;
-      const t = tf.reshape(norm.apply(act(dense.apply(encoded.lastHiddenState))), [b * s, h]);
+      let hidden = tf.reshape(encoded.lastHiddenState, [b * s, h]);
+      // Pretraining predicts a few positions: project only those onto the vocabulary.
+      if (batch.predictPositions) hidden = tf.gather(hidden, batch.predictPositions);
+      const t = norm.apply(act(dense.apply(hidden)));
       const logits = tf.add(tf.matMul(t, store.get(decoderName), false, true), store.get('cls.predictions.bias'));
-      return { logits: tf.reshape(logits, [b, s, cfg.vocabSize]) };
+      return { logits: batch.predictPositions ? logits : tf.reshape(logits, [b, s, cfg.vocabSize]) };
     },
   };
 };

@@ -9,6 +9,7 @@ import { wordBoundaryOf, wordIds } from '../../../src/data/collate/masked-lm/wor
 import { SeededRandom } from '../../../src/data/random/seeded-random.js';
 import { fixtureDir } from '../../tokenization/hf-tiny.js';
 import { readFileSync } from 'node:fs';
+import { fromPretrained } from '../../../src/pretrained/from-pretrained.js';
 
 let tokenizer: TextTokenizer;
 beforeAll(async () => {
@@ -24,11 +25,18 @@ const TEXTS = [
 
 function collated(collator: MaskedLmCollator, texts: readonly string[], context?: { step: number; microBatch: number }) {
   const batch = collator.collate(texts.map((text) => ({ text, label: 0 })), context);
-  const out = {
-    ids: batch.inputs.inputIds.arraySync() as number[][],
-    mask: batch.inputs.attentionMask.arraySync() as number[][],
-    labels: batch.labels.arraySync() as number[][],
-  };
+  const ids = batch.inputs.inputIds.arraySync() as number[][];
+  let labels: number[][];
+  if (batch.inputs.predictPositions) {
+    // Training batches label the masked positions only: spread them back over [batch, seq].
+    const seq = ids[0]!.length;
+    labels = ids.map((row) => row.map(() => IGNORE_INDEX));
+    const values = batch.labels.arraySync() as number[];
+    (batch.inputs.predictPositions.arraySync() as number[]).forEach((p, i) => (labels[Math.floor(p / seq)]![p % seq] = values[i]!));
+  } else {
+    labels = batch.labels.arraySync() as number[][];
+  }
+  const out = { ids, mask: batch.inputs.attentionMask.arraySync() as number[][], labels };
   disposeBatch(batch);
   return out;
 }
@@ -146,6 +154,24 @@ describe('MaskedLmCollator', () => {
     const n = alone.labels[0]!.length;
     expect(inBatch.labels[1]!.slice(0, n)).toEqual(alone.labels[0]);
     expect(inBatch.ids[1]!.slice(0, n)).toEqual(alone.ids[0]);
+  });
+
+  it('training batches project only the masked positions: the same loss as labelling every position', async () => {
+    const { model } = await fromPretrained(fixtureDir('bert-mlm'));
+    const examples = TEXTS.map((text) => ({ text, label: 0 }));
+    const compact = new MaskedLmCollator(tokenizer, { seed: 5 }).collate(examples, { step: 2, microBatch: 0 });
+    const full = new MaskedLmCollator(tokenizer, { seed: 5, predictOnlyMasked: false }).collate(examples, { step: 2, microBatch: 0 });
+    expect(compact.inputs.predictPositions).toBeDefined();
+    expect(full.inputs.predictPositions).toBeUndefined();
+    expect(compact.inputs.inputIds.arraySync()).toEqual(full.inputs.inputIds.arraySync());
+    const loss = (b: typeof compact) => tf.tidy(() => model.loss(model.forward(b.inputs), b.labels).dataSync()[0]!);
+    const [a, b] = [loss(compact), loss(full)];
+    expect(compact.labels.shape[0]).toBe(compact.inputs.predictPositions!.shape[0]);
+    expect(Math.abs(a - b)).toBeLessThan(1e-5);
+    expect(a).toBeGreaterThan(0);
+    disposeBatch(compact);
+    disposeBatch(full);
+    model.dispose();
   });
 
   it('leaves no tensors behind', () => {

@@ -24,6 +24,12 @@ export interface MaskedLmCollatorOptions {
   /** Seed of the masking (default 42); with the step and micro-batch index it fixes every mask. */
   readonly seed?: number;
   readonly padToMultipleOf?: number;
+  /**
+   * Training batches name the masked positions (`predictPositions`) and carry labels for those only,
+   * so the head projects ~15% of the tokens onto the vocabulary (default true). Turn off for a model
+   * whose masked-LM head does not read `predictPositions`. Evaluation batches always label every position.
+   */
+  readonly predictOnlyMasked?: boolean;
 }
 
 /** Salt that keeps masking draws apart from the dropout seeds derived from the same (seed, step). */
@@ -98,15 +104,22 @@ export class MaskedLmCollator implements Collator {
       mask.fill(1, start, start + e.inputIds.length);
       if (types && e.tokenTypeIds) types.set(e.tokenTypeIds, start);
     });
-    return {
-      inputs: {
-        inputIds: tf.tensor2d(ids, [n, seq], 'int32'),
-        attentionMask: tf.tensor2d(mask, [n, seq], 'int32'),
-        ...(types ? { tokenTypeIds: tf.tensor2d(types, [n, seq], 'int32') } : {}),
-      },
-      labels: tf.tensor2d(labels, [n, seq], 'int32'),
-      size: n,
+    const inputs = {
+      inputIds: tf.tensor2d(ids, [n, seq], 'int32'),
+      attentionMask: tf.tensor2d(mask, [n, seq], 'int32'),
+      ...(types ? { tokenTypeIds: tf.tensor2d(types, [n, seq], 'int32') } : {}),
     };
+    const positions: number[] = [];
+    if (context && (this.o.predictOnlyMasked ?? true)) labels.forEach((l, i) => l !== IGNORE_INDEX && positions.push(i));
+    if (positions.length > 0) {
+      // Same loss as over [n, seq] labels: the ignored positions contributed nothing to it.
+      return {
+        inputs: { ...inputs, predictPositions: tf.tensor1d(positions, 'int32') },
+        labels: tf.tensor1d(positions.map((i) => labels[i]!), 'int32'),
+        size: n,
+      };
+    }
+    return { inputs, labels: tf.tensor2d(labels, [n, seq], 'int32'), size: n };
   }
 
   private mask(example: Example, e: EncodedExample, rng: SeededRandom) {
