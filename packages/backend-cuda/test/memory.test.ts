@@ -57,7 +57,7 @@ describe('torch-cpu memory', () => {
     const optimizer = tf.train.adam(0.01);
     const step = (): void => {
       const { value, grads } = tf.variableGrads(() => tf.losses.softmaxCrossEntropy(y, tf.matMul(x, w)), [w]);
-      optimizer.applyGradients(grads);
+      optimizer.applyGradients(Object.entries(grads).map(([name, tensor]) => ({ name, tensor })));
       tf.dispose([value, grads]);
     };
     step(); // creates the optimizer's moments

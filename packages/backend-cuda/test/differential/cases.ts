@@ -264,10 +264,10 @@ function indexingCases(): KernelCase[] {
   c.push({ kernel: 'GatherNd', label: 'pairs into [4,5,3]', run: (tf, x) => tf.gatherND(x.float([4, 5, 3]), tf.tensor2d([[0, 1], [3, 4], [2, 2]], [3, 2], 'int32')) });
   c.push({ kernel: 'GatherNd', label: 'full index', run: (tf, x) => tf.gatherND(x.int([3, 3], 0, 9), tf.tensor2d([[2, 1], [0, 0]], [2, 2], 'int32')) });
   c.push({ kernel: 'ScatterNd', label: 'with a duplicate index', run: (tf, x) => tf.scatterND(tf.tensor2d([[1], [3], [1]], [3, 1], 'int32'), x.float([3, 4]), [5, 4]) });
-  c.push({ kernel: 'UnsortedSegmentSum', label: '[6,3] into 4 segments', run: (tf, x) => tf.unsortedSegmentSum(x.float([6, 3]), x.int([6], 0, 4), 4) });
+  c.push({ kernel: 'UnsortedSegmentSum', label: '[6,3] into 4 segments', run: (tf, x) => tf.unsortedSegmentSum(x.float([6, 3]), x.int([6], 0, 4) as tfjs.Tensor1D, 4) });
   // tfjs cpu returns float32 for int32 input; TensorFlow (and tfjs webgl) keep int32, as we do.
-  c.push({ kernel: 'UnsortedSegmentSum', label: 'int32 1D', run: (tf, x) => tf.unsortedSegmentSum(x.int([8], -5, 5), x.int([8], 0, 3), 3), dtype: 'int32' });
-  c.push({ kernel: 'UnsortedSegmentSum', label: 'no rows', run: (tf, x) => tf.unsortedSegmentSum(x.float([0, 2]), x.int([0], 0, 3), 3) });
+  c.push({ kernel: 'UnsortedSegmentSum', label: 'int32 1D', run: (tf, x) => tf.unsortedSegmentSum(x.int([8], -5, 5), x.int([8], 0, 3) as tfjs.Tensor1D, 3), dtype: 'int32' });
+  c.push({ kernel: 'UnsortedSegmentSum', label: 'no rows', run: (tf, x) => tf.unsortedSegmentSum(x.float([0, 2]), x.int([0], 0, 3) as tfjs.Tensor1D, 3) });
   c.push({ kernel: 'OneHot', label: 'depth 5', run: (tf, x) => tf.oneHot(x.int([6], 0, 5), 5) });
   c.push({ kernel: 'OneHot', label: 'out of range → all off; float on/off', run: (tf) => tf.oneHot(tf.tensor1d([0, 7, -1, 2], 'int32'), 3, 0.9, 0.05, 'float32') });
   c.push({ kernel: 'OneHot', label: '2D indices', run: (tf, x) => tf.oneHot(x.int([2, 3], 0, 4), 4) });
