@@ -2,7 +2,7 @@ import { cpSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { createEngine, fromPretrained } from '@tl/core';
-import { runTl, tempDir } from '../support/cli.js';
+import { REPO_ROOT, runTl, tempDir } from '../support/cli.js';
 
 /** A tiny BERT (hidden 32, 2 layers) so the test trains in seconds. */
 const TINY_CONFIG = {
@@ -101,6 +101,14 @@ describe('tl pretrain', () => {
     expect(r.status, r.stderr).toBe(0);
     expect(lines(resumed)).toEqual(lines(full));
     expect(readFileSync(join(resumed, 'model.safetensors')).equals(readFileSync(join(full, 'model.safetensors')))).toBe(true);
+  });
+
+  it('the committed recipe config (examples/pretrain/bert-small.config.json) builds and trains', async () => {
+    const out = join(work, 'recipe');
+    const r = await runTl(['pretrain', '--config', join(REPO_ROOT, 'examples', 'pretrain', 'bert-small.config.json'), '--corpus', train, '--output-dir', out, '--max-steps', '2', '--batch-size', '8', '--vocab-size', '300', '--max-length', '32']);
+    expect(r.status, r.stderr).toBe(0);
+    const saved = JSON.parse(readFileSync(join(out, 'config.json'), 'utf8')) as Record<string, unknown>;
+    expect(saved).toMatchObject({ architectures: ['BertForMaskedLM'], hidden_size: 128, num_hidden_layers: 2 });
   });
 
   it('errors name the problem: both --config and --model, a JSONL line without the text field', async () => {
