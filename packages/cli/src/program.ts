@@ -4,6 +4,7 @@ import { predictCommand } from './commands/predict.js';
 import { pretrainCommand } from './commands/pretrain.js';
 import { scoreCommand } from './commands/score.js';
 import { exportCommand } from './commands/export.js';
+import { transferCommand } from './commands/transfer.js';
 
 /** The `tl` command tree; each subcommand lives in commands/. */
 export function buildProgram(): Command {
@@ -15,5 +16,6 @@ export function buildProgram(): Command {
     .addCommand(finetuneCommand())
     .addCommand(pretrainCommand())
     .addCommand(scoreCommand())
-    .addCommand(exportCommand());
+    .addCommand(exportCommand())
+    .addCommand(transferCommand());
 }

@@ -124,3 +124,5 @@ export { kendallTau } from './transfer/scores/kendall-tau.js';
 export { frozenOutputs, type Pooling, type FrozenOutputs, type FrozenOutputsOptions } from './transfer/scores/features.js';
 // ONNX export of sequence classifiers (graph written op by op; onnxruntime runs it).
 export { exportOnnx, writeOnnx, ONNX_OPSET, type OnnxExportOptions } from './export/onnx/export-onnx.js';
+export { runTransferExperiment, summarise as summariseTransfer, budgetCount, TRANSFER_CONDITIONS, type TransferCondition, type TransferTask, type TransferExperimentOptions, type TransferEvent, type TransferRun, type TransferSummaryRow, type TransferResults, type BudgetSampler } from './transfer/experiment/run-transfer.js';
+export { meanStd, gainPoints, relativeErrorReduction, dataEfficiency, type CurvePoint, type DataEfficiency } from './transfer/experiment/transfer-metrics.js';

@@ -1,0 +1,143 @@
+import { mkdir, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { Command } from 'commander';
+import {
+  ProgressBar,
+  resolvePretrained,
+  runTransferExperiment,
+  SeededRandom,
+  TlError,
+  TRANSFER_CONDITIONS,
+  type Example,
+  type TransferCondition,
+  type TransferResults,
+} from '@tl/core';
+import { stratifiedSubsample } from '@tl/datasets';
+import { engineFor } from '../runtime/backend.js';
+import { id2labelForConfig, loadTrainingData } from '../runtime/labels.js';
+import { nonNegativeInt, positiveInt } from '../runtime/options.js';
+import { addTrainerOptions, trainingArgsFromFlags, type TrainerFlags } from '../runtime/trainer-flags.js';
+import { formatTransferTable } from '../transfer/format-table.js';
+
+interface TransferFlags extends TrainerFlags {
+  model: string;
+  sourceTrain?: string;
+  sourceEval?: string;
+  targetTrain: string;
+  targetTest: string;
+  textField: string;
+  textPairField?: string;
+  labelField: string;
+  conditions: string;
+  budgets: string;
+  seeds: number;
+  strategy: string[];
+  sourceEpochs?: number;
+  sourceMaxSteps?: number;
+  maxTargetTrain: number;
+  maxTargetTest: number;
+  maxLength?: number;
+}
+
+const collect = (value: string, previous: string[]) => [...previous, value];
+
+/** `--budgets 0.01,0.1,1` → sorted fractions; each must be in (0, 1]. */
+function parseBudgets(value: string): number[] {
+  const budgets = value.split(',').map((s) => Number(s.trim()));
+  for (const b of budgets) if (!(b > 0 && b <= 1)) throw new TlError('CONFIG', `--budgets: ${value} must list fractions in (0, 1]`);
+  return [...new Set(budgets)].sort((a, b) => a - b);
+}
+
+function parseConditions(value: string): TransferCondition[] {
+  const names = value.split(',').map((s) => s.trim()).filter(Boolean);
+  for (const n of names) {
+    if (!(TRANSFER_CONDITIONS as readonly string[]).includes(n)) throw new TlError('CONFIG', `--conditions: unknown '${n}' (known: ${TRANSFER_CONDITIONS.join(', ')})`);
+  }
+  return names as TransferCondition[];
+}
+
+/** A fixed seeded subsample of at most `max` examples (0: all), so large files can be capped. */
+function cap(examples: readonly Example[], max: number, seed: number): Example[] {
+  return max > 0 && examples.length > max ? new SeededRandom(seed).shuffle([...examples]).slice(0, max) : [...examples];
+}
+
+export function transferCommand(): Command {
+  const command = new Command('transfer')
+    .description('source task → target task against baselines (scratch, pretrained, pretrained + source) at label budgets and seeds')
+    .requiredOption('--model <dir|id>', 'the pretrained model (HF folder or hub id); scratch uses its config with random weights')
+    .option('--source-train <file>', 'source task data (.jsonl, .csv, .tsv): enables the intermediate condition')
+    .option('--source-eval <file>', 'source task evaluation data')
+    .requiredOption('--target-train <file>', 'target task training data; budgets are fractions of it')
+    .requiredOption('--target-test <file>', 'target task data accuracy is measured on')
+    .requiredOption('--output-dir <dir>', 'results.json, transfer.jsonl, run logs and the source-tuned model go here')
+    .option('--text-field <name>', 'field holding the text', 'text')
+    .option('--text-pair-field <name>', 'field holding the second text of a pair')
+    .option('--label-field <name>', 'field holding the label (class index or name)', 'label')
+    .option('--conditions <list>', 'which of scratch,pretrained,intermediate (default: all the data allows)')
+    .option('--budgets <fractions>', 'label budgets as fractions of the target training set', '0.01,0.1,1')
+    .option('--seeds <n>', 'seeds per (condition, budget): 1..n', positiveInt, 3)
+    .option('--strategy <spec>', 'transfer strategy for the transferred conditions (repeatable; e.g. llrd:decay=0.8)', collect, [])
+    .option('--source-epochs <n>', 'epochs of source fine-tuning (default: --epochs)', Number)
+    .option('--source-max-steps <n>', 'optimizer steps of source fine-tuning', positiveInt)
+    .option('--max-target-train <n>', 'cap the target training set to a fixed random n (0: all)', nonNegativeInt, 0)
+    .option('--max-target-test <n>', 'cap the target test set to a fixed random n (0: all)', nonNegativeInt, 0)
+    .option('--max-length <n>', 'truncate inputs to n tokens', positiveInt);
+  return addTrainerOptions(command)
+    .addHelpText('after', '\nWrites <output-dir>/results.json (runs, mean ± std per condition and budget, gain in points, relative\nerror reduction, data efficiency) and <output-dir>/transfer.jsonl (one line per finished run).')
+    .action(async (flags: TransferFlags) => {
+      const budgets = parseBudgets(flags.budgets);
+      const seeds = Array.from({ length: flags.seeds }, (_, i) => i + 1);
+      const requested = flags.conditions ? parseConditions(flags.conditions) : undefined;
+      if (flags.strategy.length > 0) await import('@tl/plugins'); // registers the built-in strategies
+      await engineFor(flags.backend);
+      const dir = await resolvePretrained(flags.model);
+      const fields = { textField: flags.textField, textPairField: flags.textPairField, labelField: flags.labelField };
+
+      const target = await loadTrainingData(flags.targetTrain, flags.targetTest, fields, {});
+      let source;
+      if (flags.sourceTrain) {
+        const s = await loadTrainingData(flags.sourceTrain, flags.sourceEval, fields, {});
+        source = { train: s.train.examples, test: s.evaluation?.examples, id2label: id2labelForConfig(s.labelMap) };
+      }
+      const targetTrain = cap(target.train.examples, flags.maxTargetTrain, 0);
+      const targetTest = cap(target.evaluation!.examples, flags.maxTargetTest, 0);
+      const numClasses = target.labelMap.numLabels;
+      const args = trainingArgsFromFlags(flags, false);
+      const sourceArgs = {
+        ...args,
+        ...(flags.sourceEpochs !== undefined && { numTrainEpochs: flags.sourceEpochs }),
+        ...(flags.sourceMaxSteps !== undefined && { maxSteps: flags.sourceMaxSteps }),
+        evalStrategy: 'no' as const,
+      };
+
+      const results = await runTransferExperiment({
+        pretrained: dir,
+        target: { train: targetTrain, test: targetTest, id2label: id2labelForConfig(target.labelMap) },
+        source,
+        conditions: requested,
+        budgets,
+        seeds,
+        strategies: flags.strategy,
+        targetArgs: args,
+        sourceArgs,
+        maxLength: flags.maxLength,
+        evalBatchSize: flags.evalBatchSize ?? 64,
+        // Stratified, so a 1% budget still sees every class it can afford.
+        sample: (examples, count, seed) => stratifiedSubsample(examples, { budget: count, seed, minPerClass: count >= numClasses ? 1 : 0 }),
+        outputDir: flags.outputDir,
+        callbacks: () => [new ProgressBar()],
+        onEvent: (e) => {
+          if (e.kind === 'source-start') process.stderr.write(`tl: fine-tuning the source task (${e.examples} examples)\n`);
+          if (e.kind === 'source-end') process.stderr.write(`tl: source model in ${e.dir} (${e.seconds.toFixed(0)} s)\n`);
+          if (e.kind === 'run-end') {
+            const r = e.run;
+            process.stderr.write(`tl: [${e.done}/${e.total}] ${r.condition} budget ${r.budget} (${r.trainSize} examples) seed ${r.seed}: accuracy ${(100 * r.accuracy).toFixed(1)}% (${r.seconds.toFixed(1)} s)\n`);
+          }
+        },
+      });
+      await mkdir(flags.outputDir, { recursive: true });
+      await writeFile(join(flags.outputDir, 'results.json'), `${JSON.stringify(results satisfies TransferResults, null, 2)}\n`);
+      process.stdout.write(`${formatTransferTable(results)}\n`);
+      process.stderr.write(`tl: results in ${join(flags.outputDir, 'results.json')}\n`);
+    });
+}

@@ -1,0 +1,72 @@
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { SeededRandom, type TransferResults } from '@tl/core';
+import { fixtureDir } from '../support/fixtures.js';
+import { runTl, tempDir } from '../support/cli.js';
+
+/**
+ * Generic JSONL made here, nothing from the bundled tasks: a source task (3 named classes, single
+ * texts) and a target task of text pairs with integer labels under other field names, so the
+ * command is seen reading any classification data the flags describe.
+ */
+function lines(n: number, seed: number, make: (rng: SeededRandom, i: number) => Record<string, unknown>): string {
+  const rng = new SeededRandom(seed);
+  return Array.from({ length: n }, (_, i) => JSON.stringify(make(rng, i))).join('\n') + '\n';
+}
+const filler = ['the', 'software', 'license', 'any', 'person', 'use', 'copy', 'modify', 'notice', 'shall', 'be', 'included'];
+const words = (rng: SeededRandom, n: number) => Array.from({ length: n }, () => filler[rng.int(filler.length)]!).join(' ');
+
+describe('tl transfer on generic JSONL', () => {
+  let work: string;
+  beforeAll(() => {
+    work = tempDir('tl-transfer-');
+    const cue = ['permission', 'warranty', 'copyright'];
+    writeFileSync(join(work, 'source.jsonl'), lines(60, 1, (rng, i) => ({ sentence: `${words(rng, 5)} ${cue[i % 3]}`, second: words(rng, 3), y: ['grant', 'disclaim', 'own'][i % 3] })));
+    const pair = (rng: SeededRandom, i: number) => ({ sentence: `${words(rng, 4)} ${i % 2 ? 'free' : 'liability'}`, second: words(rng, 4), y: i % 2 });
+    writeFileSync(join(work, 'target-train.jsonl'), lines(80, 2, pair));
+    writeFileSync(join(work, 'target-test.jsonl'), lines(40, 3, pair));
+  });
+
+  it('runs every condition at every budget and seed and writes results.json, transfer.jsonl and run logs', async () => {
+    const out = join(work, 'out');
+    const r = await runTl([
+      'transfer', '--model', fixtureDir('bert-mlm'),
+      '--source-train', join(work, 'source.jsonl'),
+      '--target-train', join(work, 'target-train.jsonl'), '--target-test', join(work, 'target-test.jsonl'),
+      '--text-field', 'sentence', '--text-pair-field', 'second', '--label-field', 'y',
+      '--budgets', '0.25,1', '--seeds', '2', '--epochs', '1', '--source-max-steps', '4', '--batch-size', '16',
+      '--max-length', '24', '--strategy', 'llrd:decay=0.9', '--output-dir', out,
+    ]);
+    expect(r.status, r.stderr).toBe(0);
+    const results = JSON.parse(readFileSync(join(out, 'results.json'), 'utf8')) as TransferResults;
+    expect(results.conditions).toEqual(['scratch', 'pretrained', 'intermediate']);
+    expect(results.runs).toHaveLength(3 * 2 * 2);
+    expect(results.runs.filter((x) => x.budget === 0.25).every((x) => x.trainSize === 20)).toBe(true);
+    expect(results.targetTestSize).toBe(40);
+    for (const run of results.runs) expect(run.accuracy).toBeGreaterThanOrEqual(0);
+    // Scores against scratch at each budget, and data efficiency for both transferred conditions.
+    const row = results.summary.find((s) => s.condition === 'pretrained' && s.budget === 1)!;
+    expect(row.accuracy.n).toBe(2);
+    expect(typeof row.gainPoints).toBe('number');
+    expect(Object.keys(results.dataEfficiency).sort()).toEqual(['intermediate', 'pretrained']);
+    expect(readFileSync(join(out, 'transfer.jsonl'), 'utf8').trim().split('\n')).toHaveLength(12);
+    expect(readFileSync(join(out, 'runs', 'pretrained-b1-s2', 'metrics.jsonl'), 'utf8')).toContain('"loss"');
+    // The source-tuned checkpoint is a complete HF folder with the source's label names.
+    const config = JSON.parse(readFileSync(join(out, 'source-model', 'config.json'), 'utf8')) as { id2label: Record<string, string> };
+    expect(Object.values(config.id2label).sort()).toEqual(['disclaim', 'grant', 'own']);
+    expect(r.stdout).toContain('| intermediate | 1 |');
+  }, 180_000);
+
+  it('refuses a budget outside (0, 1] and an unknown condition in one line', async () => {
+    const base = ['transfer', '--model', fixtureDir('bert-mlm'), '--target-train', join(work, 'target-train.jsonl'), '--target-test', join(work, 'target-test.jsonl'), '--label-field', 'y', '--text-field', 'sentence', '--output-dir', join(work, 'bad')];
+    const budget = await runTl([...base, '--budgets', '0,2']);
+    expect(budget.status).not.toBe(0);
+    expect(budget.stderr).toMatch(/--budgets: 0,2 must list fractions in \(0, 1\]/);
+    const condition = await runTl([...base, '--conditions', 'scratch,magic']);
+    expect(condition.status).not.toBe(0);
+    expect(condition.stderr).toMatch(/unknown 'magic'/);
+    const noSource = await runTl([...base, '--conditions', 'intermediate']);
+    expect(noSource.stderr).toMatch(/needs a source task/);
+  }, 60_000);
+});
