@@ -37,6 +37,7 @@ interface TransferFlags extends TrainerFlags {
   maxTargetTrain: number;
   maxTargetTest: number;
   maxLength?: number;
+  minSteps: number;
 }
 
 const collect = (value: string, previous: string[]) => [...previous, value];
@@ -81,7 +82,8 @@ export function transferCommand(): Command {
     .option('--source-max-steps <n>', 'optimizer steps of source fine-tuning', positiveInt)
     .option('--max-target-train <n>', 'cap the target training set to a fixed random n (0: all)', nonNegativeInt, 0)
     .option('--max-target-test <n>', 'cap the target test set to a fixed random n (0: all)', nonNegativeInt, 0)
-    .option('--max-length <n>', 'truncate inputs to n tokens', positiveInt);
+    .option('--max-length <n>', 'truncate inputs to n tokens', positiveInt)
+    .option('--min-steps <n>', 'at least n optimizer steps per target run (small budgets otherwise get a handful)', nonNegativeInt, 0);
   return addTrainerOptions(command)
     .addHelpText('after', '\nWrites <output-dir>/results.json (runs, mean ± std per condition and budget, gain in points, relative\nerror reduction, data efficiency) and <output-dir>/transfer.jsonl (one line per finished run).')
     .action(async (flags: TransferFlags) => {
@@ -122,6 +124,7 @@ export function transferCommand(): Command {
         sourceArgs,
         maxLength: flags.maxLength,
         evalBatchSize: flags.evalBatchSize ?? 64,
+        minSteps: flags.minSteps,
         // Stratified, so a 1% budget still sees every class it can afford.
         sample: (examples, count, seed) => stratifiedSubsample(examples, { budget: count, seed, minPerClass: count >= numClasses ? 1 : 0 }),
         outputDir: flags.outputDir,

@@ -54,6 +54,11 @@ export interface TransferExperimentOptions {
   readonly sourceArgs?: TrainingArgsInput;
   readonly maxLength?: number;
   readonly evalBatchSize?: number;
+  /**
+   * At least this many optimizer steps per target run (default 0): at a 1% budget a few epochs are a
+   * handful of steps, which would measure under-training rather than what transfer bought.
+   */
+  readonly minSteps?: number;
   /** Default: a seeded shuffle; pass a stratified sampler to keep class proportions. */
   readonly sample?: BudgetSampler;
   /** Run folders, `transfer.jsonl`, the source-tuned checkpoint and `results.json` go here. */
@@ -169,6 +174,14 @@ export async function runTransferExperiment(options: TransferExperimentOptions):
     return (await loadModel(condition === 'pretrained' ? options.pretrained : sourceModel!, spec(seed))).model;
   };
 
+  const stepsFor = (size: number) => {
+    const a = options.targetArgs ?? {};
+    if (!options.minSteps || (a.maxSteps ?? -1) > 0) return {};
+    const perEpoch = Math.ceil(size / ((a.batchSize ?? 8) * (a.gradientAccumulationSteps ?? 1)));
+    const planned = Math.ceil(perEpoch * (a.numTrainEpochs ?? 3));
+    return planned < options.minSteps ? { maxSteps: options.minSteps } : {};
+  };
+
   const runs: TransferRun[] = [];
   const total = conditions.length * budgets.length * options.seeds.length;
   for (const budget of budgets) {
@@ -183,7 +196,7 @@ export async function runTransferExperiment(options: TransferExperimentOptions):
           model,
           collator,
           strategies: condition === 'scratch' ? [] : createStrategies(options.strategies ?? []),
-          args: { ...options.targetArgs, seed, outputDir },
+          args: { ...options.targetArgs, ...stepsFor(train.length), seed, outputDir },
           // Every run's steps in its own metrics.jsonl: the learning curves behind the summary.
           callbacks: [new JsonlMetricsLogger(join(outputDir, 'metrics.jsonl')), ...(options.callbacks?.({ name }) ?? [])],
         });
