@@ -62,7 +62,7 @@ describe('tl export (ONNX, run by onnxruntime-node)', () => {
     expect(maxAbsDiff([...one], [...all.slice(0, one.length)])).toBeLessThanOrEqual(1e-5);
   });
 
-  it('a model fine-tuned by tl finetune (a new 4-label head) exports and runs with tl's logits', async () => {
+  it('a model fine-tuned by tl finetune (a new 4-label head) exports and runs with the logits of tl predict', async () => {
     const dir = tempDir('tl-export-ft-');
     const train = join(dir, 'train.jsonl');
     writeFileSync(train, FIXTURE_TEXTS.map((text, i) => JSON.stringify({ text, label: ['a', 'b', 'c', 'd'][i] })).join('\n') + '\n' + JSON.stringify({ text: 'more', label: 'd' }) + '\n');
