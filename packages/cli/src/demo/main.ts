@@ -4,7 +4,7 @@
  *
  *  1. the pretrained model: the small BERT masked LM the repo ships (examples/demo/bert-tiny-wordnet,
  *     made by `tl pretrain` with examples/demo/pretrain-recipe.sh); pretrained here if it is missing;
- *  2. the tasks as JSONL: WordNet gloss → supersense (source) and SpamAssassin spam/ham (target);
+ *  2. the tasks as JSONL: WordNet gloss → supersense (source, 45 classes) and gloss → part of speech (target);
  *  3. `tl transfer`: scratch vs pretrained vs pretrained + source, at label budgets over seeds;
  *  4. `tl score`: LogME / LEEP / H-score / kNN of the candidate checkpoints for the target task,
  *     with Kendall τ against the accuracies step 3 measured;
@@ -20,8 +20,7 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { buildModel, createEngine, readModelConfig, savePretrained, type TransferResults } from '@tl/core';
-import { SeededRandom } from '@tl/core';
-import { spamAssassinTask, wordnetSupersenseTask, writeTaskJsonl } from '@tl/datasets';
+import { stratifiedSubsample, WordNet, wordnetPosTask, wordnetSupersenseTask, writeTaskJsonl } from '@tl/datasets';
 import { writeReport, type ScoreReport } from './report/write-report.js';
 
 const REPO = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..', '..', '..');
@@ -38,7 +37,7 @@ const { values: opt } = parseArgs({
 /** Sizes of the full demo (about 6 minutes on 2 cores) and of `--quick` (the end-to-end test). */
 const SIZE = opt.quick
   ? { source: 150, sourceEpochs: 1, targetTrain: 200, targetTest: 120, budgets: '0.1,1', seeds: 2, epochs: 1, minSteps: 4, scoreExamples: 80, pretrainSteps: 20 }
-  : { source: 1500, sourceEpochs: 1, targetTrain: 1200, targetTest: 500, budgets: '0.01,0.1,1', seeds: 3, epochs: 2, minSteps: 25, scoreExamples: 300, pretrainSteps: 600 };
+  : { source: 2500, sourceEpochs: 2, targetTrain: 1500, targetTest: 400, budgets: '0.01,0.1,1', seeds: 3, epochs: 2, minSteps: 60, scoreExamples: 300, pretrainSteps: 600 };
 
 const say = (s: string) => process.stderr.write(`demo: ${s}\n`);
 const started = performance.now();
@@ -73,20 +72,21 @@ if (!existsSync(join(model, 'model.safetensors'))) {
 say(`pretrained model: ${model}`);
 
 // 2. The tasks as JSONL (the CLI reads any JSONL; nothing below is specific to these tasks).
-say('preparing WordNet supersense (source) and SpamAssassin spam/ham (target)');
-const cap = <E>(xs: readonly E[], n: number) => new SeededRandom(7).shuffle([...xs]).slice(0, n);
-const supersense = await wordnetSupersenseTask();
+say('preparing WordNet gloss → supersense (source) and gloss → part of speech (target)');
+const cap = <E extends { label: number; text: string }>(xs: readonly E[], n: number) => stratifiedSubsample(xs, { budget: n, seed: 0 });
+const wordnet = await WordNet.load();
+const supersense = await wordnetSupersenseTask({ wordnet });
+const pos = await wordnetPosTask({ wordnet });
 const source = await writeTaskJsonl({ ...supersense, train: cap(supersense.train, SIZE.source), validation: [], test: [] }, join(data, 'source'));
-const spam = await spamAssassinTask({ maxChars: 600 });
-const target = await writeTaskJsonl({ ...spam, train: cap(spam.train, SIZE.targetTrain), validation: [], test: cap(spam.test, SIZE.targetTest) }, join(data, 'target'));
-say(`source: ${SIZE.source} glosses, ${supersense.labels.length} classes; target: ${SIZE.targetTrain} train / ${SIZE.targetTest} test emails (${elapsed()})`);
+const target = await writeTaskJsonl({ ...pos, train: cap(pos.train, SIZE.targetTrain), validation: [], test: cap(pos.test, SIZE.targetTest) }, join(data, 'target'));
+say(`source: ${SIZE.source} glosses, ${supersense.labels.length} classes; target: ${SIZE.targetTrain} train / ${SIZE.targetTest} test glosses, ${pos.labels.length} classes (${elapsed()})`);
 
 // 3. Transfer against the baselines.
 const transferDir = join(out, 'transfer');
 say(`tl transfer: scratch / pretrained / pretrained + source, budgets ${SIZE.budgets}, ${SIZE.seeds} seeds`);
 await tl(['transfer', '--model', model, '--source-train', source.train, '--target-train', target.train, '--target-test', target.test,
   '--budgets', SIZE.budgets, '--seeds', String(SIZE.seeds), '--epochs', String(SIZE.epochs), '--min-steps', String(SIZE.minSteps),
-  '--source-epochs', String(SIZE.sourceEpochs), '--batch-size', '32', '--lr', '2e-3', '--warmup-ratio', '0.1', '--max-length', '64',
+  '--source-epochs', String(SIZE.sourceEpochs), '--batch-size', '16', '--lr', '3e-3', '--warmup-ratio', '0.1', '--max-length', '40',
   '--output-dir', transferDir]);
 const results = JSON.parse(await readFile(join(transferDir, 'results.json'), 'utf8')) as TransferResults;
 say(`transfer done (${elapsed()})`);
@@ -105,16 +105,16 @@ await writeFile(resultsPath, JSON.stringify(fineTuned, null, 2));
 say('tl score: LogME, LEEP, H-score, kNN of the candidate checkpoints on the target task');
 const scoresPath = join(out, 'scores.json');
 await tl(['score', '--candidates', [randomInit, model, results.sourceModel!].join(','), '--data', target.train, '--results', resultsPath,
-  '--output', scoresPath, '--max-examples', String(SIZE.scoreExamples), '--max-length', '64']);
+  '--output', scoresPath, '--max-examples', String(SIZE.scoreExamples), '--max-length', '40']);
 const scores = JSON.parse(await readFile(scoresPath, 'utf8')) as ScoreReport;
 
 // 5. The report.
 const report = await writeReport({
-  title: 'tl demo: WordNet supersense → SpamAssassin spam/ham',
+  title: 'tl demo: WordNet gloss → supersense, transferred to gloss → part of speech',
   setup: [
     `pretrained: ${model} (2-layer 64-wide BERT masked LM, tl pretrain on WordNet glosses)`,
-    `source: WordNet gloss → supersense, ${SIZE.source} examples, ${supersense.labels.length} classes; target: SpamAssassin spam vs ham, ${SIZE.targetTrain} training / ${SIZE.targetTest} test emails`,
-    `budgets ${SIZE.budgets} of the target training set, seeds ${results.seeds.join(', ')}, ${SIZE.epochs} epochs (at least ${SIZE.minSteps} steps), batch 32, lr 2e-3, max length 64`,
+    `source: WordNet gloss → supersense, ${SIZE.source} train-split glosses, ${supersense.labels.length} classes, ${SIZE.sourceEpochs} epochs; target: gloss → part of speech, ${SIZE.targetTrain} training / ${SIZE.targetTest} test-split glosses, ${pos.labels.length} classes`,
+    `budgets ${SIZE.budgets} of the target training set, seeds ${results.seeds.join(', ')}, ${SIZE.epochs} epochs (at least ${SIZE.minSteps} steps), batch 16, lr 3e-3, max length 40`,
     `wasm backend, ${cpus().length} cores, ${new Date().toISOString().slice(0, 10)}, ${elapsed()} in all${opt.quick ? ' (--quick)' : ''}`,
   ],
   transfer: results,
