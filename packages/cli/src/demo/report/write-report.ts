@@ -1,5 +1,5 @@
 import { readFile, writeFile, mkdir } from 'node:fs/promises';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 import type { TransferResults } from '@tl/core';
 import { formatTransferTable } from '../../transfer/format-table.js';
 import { learningCurveSpec, lossCurveSpec, renderSvg, scoreTableSpec, type LossDatum, type ScoreDatum } from './charts.js';
@@ -41,7 +41,8 @@ async function lossCurves(input: ReportInput): Promise<LossDatum[]> {
 }
 
 function scoreData(scores: ScoreReport): ScoreDatum[] {
-  return scores.candidates.flatMap((c) => [
+  // Folder names, not paths: the axis labels stay readable.
+  return scores.candidates.map((c) => ({ ...c, candidate: basename(c.candidate) })).flatMap((c) => [
     { candidate: c.candidate, score: 'LogME', value: c.logme },
     { candidate: c.candidate, score: 'H-score', value: c.hscore },
     { candidate: c.candidate, score: 'kNN accuracy', value: c.knn },
@@ -54,7 +55,7 @@ function scoreTable(scores: ScoreReport): string {
   const lines = [
     `| candidate | LogME | LEEP | H-score | kNN acc. | fine-tuned acc. |`,
     '| --- | ---: | ---: | ---: | ---: | ---: |',
-    ...scores.candidates.map((c) => `| ${c.candidate} | ${f(c.logme)} | ${f(c.leep)} | ${f(c.hscore)} | ${f(c.knn)} | ${f(c.fineTuned)} |`),
+    ...scores.candidates.map((c) => `| ${basename(c.candidate)} | ${f(c.logme)} | ${f(c.leep)} | ${f(c.hscore)} | ${f(c.knn)} | ${f(c.fineTuned)} |`),
   ];
   if (scores.kendallTau) lines.push('', `Kendall τ against the fine-tuned accuracies: ${Object.entries(scores.kendallTau).map(([k, v]) => `${k} ${v === null ? '—' : v.toFixed(2)}`).join(', ')}`);
   return lines.join('\n');
