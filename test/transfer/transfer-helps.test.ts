@@ -12,8 +12,8 @@ import { REPO_ROOT, tempDir } from '../support/cli.js';
  * train-split glosses) fine-tuned on a source task, WordNet gloss → supersense (45 classes, which
  * imply the part of speech), then given a new head for the target, gloss → part of speech, scored on
  * test-split glosses. If source fine-tuning, checkpoint save/load or the new-head transfer stops
- * carrying anything, the curves meet and this fails. The pretrained-only condition is reported beside
- * it but not asserted: 600 steps of tiny MLM pretraining helps less, and less reliably (see the README).
+ * carrying anything, the curves meet and this fails. The pretrained-only condition is left out here
+ * (the demo reports it): 600 steps of tiny MLM pretraining helps less, and less reliably.
  */
 const PRETRAINED = process.env['TL_TRANSFER_MODEL'] ?? join(REPO_ROOT, 'examples', 'demo', 'bert-tiny-wordnet');
 
@@ -32,7 +32,7 @@ describe('transfer helps at a low label budget', () => {
       target: { train: pool, test, id2label: Object.fromEntries(task.labels.map((l, i) => [String(i), l])) },
       source: { train: stratifiedSubsample(supersense.train, { budget: 2500, seed: 0 }), id2label: Object.fromEntries(supersense.labels.map((l, i) => [String(i), l])) },
       sourceArgs: { numTrainEpochs: 2, batchSize: 32, learningRate: 3e-3, warmupRatio: 0.1 },
-      conditions: ['scratch', 'pretrained', 'intermediate'],
+      conditions: ['scratch', 'intermediate'],
       budgets: [0.05],
       seeds: [1, 2, 3],
       targetArgs: { numTrainEpochs: 3, batchSize: 16, learningRate: 3e-3, warmupRatio: 0.1 },
@@ -41,12 +41,12 @@ describe('transfer helps at a low label budget', () => {
       sample: (examples, count, seed) => stratifiedSubsample(examples, { budget: count, seed }),
       outputDir: tempDir('tl-transfer-helps-'),
     });
-  }, 170_000);
+  }, 300_000); // ~75 s alone on 2 cores; the margin is for a machine busy with other suites
 
   it('pretrained + source task beats scratch by ≥ 5 points on the mean over 3 seeds, on every seed, by more than either spread', () => {
     const row = (c: string) => results.summary.find((s) => s.condition === c)!;
     const show = (c: string) => `${c} ${(100 * row(c).accuracy.mean).toFixed(1)} ± ${(100 * row(c).accuracy.std).toFixed(1)}`;
-    const report = ['scratch', 'pretrained', 'intermediate'].map(show).join(', ');
+    const report = ['scratch', 'intermediate'].map(show).join(', ');
     console.log(`WordNet POS, 5% of 2000 glosses (100 labels), 3 seeds: ${report}`);
     const scratch = row('scratch').accuracy;
     const transferred = row('intermediate');
