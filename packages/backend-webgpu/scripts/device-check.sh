@@ -13,6 +13,9 @@
 #   - libvulkan.so.1, else the bundled Debian libvulkan1 deb is unpacked (dpkg-deb, or ar + tar).
 # Writes $OUT/webgpu-device.json and $OUT/device-check.log. Budget: ~200 s of checks (override with
 # BUDGET_S); the run is killed at BUDGET_S + 40 s.
+# Knobs: DAWN_BACKEND (vulkan), SIZES (tiny,mini,base: the BERT-shaped stand-in step), TRAINER_SIZES
+# (base: the same through @tl/core's buildModel + Trainer; empty to skip), BATCH (32), SEQ (128),
+# SUBMIT_BATCH (tfjs's WEBGPU_DEFERRED_SUBMIT_BATCH_SIZE, dispatches per queue submit; tfjs: 15).
 set -uo pipefail
 
 ROOT="$(cd "$(dirname "$0")/../../.." && pwd)"
@@ -77,7 +80,8 @@ nvidia-smi --query-gpu=name,driver_version,memory.total --format=csv,noheader 2>
 # --- run --------------------------------------------------------------------------------------
 timeout "$((BUDGET_S + 40))" "$NODE" "$BUNDLE/device-check.mjs" \
   --out "$OUT" --dawn-backend "${DAWN_BACKEND:-vulkan}" --fixture "$BUNDLE/fixture" --budget-s "$BUDGET_S" \
-  --sizes "${SIZES:-tiny,mini,base}" --batch "${BATCH:-32}" --seq "${SEQ:-128}"
+  --sizes "${SIZES:-tiny,mini,base}" --trainer-sizes "${TRAINER_SIZES-base}" --batch "${BATCH:-32}" --seq "${SEQ:-128}" \
+  ${SUBMIT_BATCH:+--submit-batch "$SUBMIT_BATCH"}
 rc=$?
 rm -rf "$WORK"
 echo "device-check exit $rc"

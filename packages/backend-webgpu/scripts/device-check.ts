@@ -2,20 +2,25 @@
  * Device check, bundled by build-device-bundle.mjs and run by device-check.sh on a GPU machine:
  *   1. the kernel parity cases of test/kernels.test.ts (webgpu vs cpu, 1e-4) on the chosen Dawn backend;
  *   2. the HF bert-cls fixture's logits and loss (if the fixture folder is given);
- *   3. a BERT training-step benchmark (forward, backward, @tl/core's AdamW) in samples/s: tiny, mini,
- *      base at batch 32 × seq 128 — BERT-base is the number to compare with HF PyTorch (534 samples/s
- *      fp32 on an H200);
- *   4. the optimizer alone on the largest size's parameters: @tl/core's AdamW (op by op) against the
- *      fused TlAdamWUpdate kernel;
- *   5. a per-kernel profile of one step of the largest size (where the time goes).
+ *   3. UnsortedSegmentSum (the embedding gradients) at the largest size's shapes: tl's kernel against
+ *      the tfjs kernel it replaces;
+ *   4. a BERT training-step benchmark (forward, backward, @tl/core's AdamW — the fused TlAdamWUpdate
+ *      kernel when registered) in samples/s: tiny, mini, base at batch 32 × seq 128 — BERT-base is
+ *      the number to compare with HF PyTorch (534 samples/s fp32 on an H200);
+ *   5. the same through @tl/core's real path (`buildModel` + `Trainer`: dropout, clipping, schedule)
+ *      for --trainer-sizes;
+ *   6. the optimizer alone on the largest size's parameters: @tl/core's AdamW op by op
+ *      (`useKernel: false`) against its fused-kernel path;
+ *   7. a per-kernel profile of one step of the largest size (where the time goes).
  * Writes $OUT/webgpu-device.json (and prints a summary). Each phase has a deadline so the whole run
  * stays under the time it is given.
  */
-import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs-core';
-import { AdamW, createEngine } from '@tl/core';
-import { WebGpuBackend, adamwUpdate, type WebGpuBackendOptions } from '../src/index.js';
+import { AdamW, Callback, PaddingCollator, Trainer, TL_ADAMW_UPDATE, buildModel, createEngine, hasAdamWKernel, type StepContext } from '@tl/core';
+import { WebGpuBackend, withTfjsKernels, type WebGpuBackendOptions } from '../src/index.js';
 import {
   BERT_SHAPES,
   bertLogits,
@@ -38,8 +43,12 @@ interface Args {
   fixture?: string;
   budgetS: number;
   sizes: string[];
+  /** Sizes to run through @tl/core's Trainer too (empty: none). */
+  trainerSizes: string[];
   batch: number;
   seq: number;
+  /** tfjs's WEBGPU_DEFERRED_SUBMIT_BATCH_SIZE (dispatches per queue submit; tfjs default 15). */
+  submitBatch?: number;
 }
 
 function parseArgs(argv: string[]): Args {
@@ -52,9 +61,11 @@ function parseArgs(argv: string[]): Args {
     dawnBackend: (get('dawn-backend') ?? 'vulkan') as WebGpuBackendOptions['dawnBackend'],
     fixture: get('fixture'),
     budgetS: Number(get('budget-s') ?? 200),
-    sizes: (get('sizes') ?? 'tiny,mini,base').split(','),
+    sizes: (get('sizes') ?? 'tiny,mini,base').split(',').filter(Boolean),
+    trainerSizes: (get('trainer-sizes') ?? 'base').split(',').filter(Boolean),
     batch: Number(get('batch') ?? 32),
     seq: Number(get('seq') ?? 128),
+    submitBatch: get('submit-batch') ? Number(get('submit-batch')) : undefined,
   };
 }
 
@@ -110,6 +121,8 @@ interface BenchResult {
   samplesPerSecond: number;
   firstStepMs: number;
   losses: number[];
+  /** Which AdamW path the step used. */
+  optimizer: string;
 }
 
 async function bench(size: string, shape: BertShape, batchSize: number, seq: number, deadlineS: number): Promise<BenchResult> {
@@ -138,7 +151,8 @@ async function bench(size: string, shape: BertShape, batchSize: number, seq: num
   opt.dispose();
   disposeBatch(batch);
   tf.dispose(Object.values(params));
-  return { size, batch: batchSize, seq, steps, msPerStep, samplesPerSecond: (1000 * batchSize) / msPerStep, firstStepMs, losses };
+  const optimizer = hasAdamWKernel() ? TL_ADAMW_UPDATE : 'op sequence';
+  return { size, batch: batchSize, seq, steps, msPerStep, samplesPerSecond: (1000 * batchSize) / msPerStep, firstStepMs, losses, optimizer };
 }
 
 function adamwGroup(params: Record<string, tf.Variable>) {
@@ -153,40 +167,189 @@ function trainStep(shape: BertShape, params: Record<string, tf.Variable>, batch:
   return loss;
 }
 
-/** One optimizer update over every parameter: @tl/core's AdamW op by op vs the fused kernel (ms, median of 3). */
-async function optimizerBench(shape: BertShape): Promise<{ params: number; coreAdamWMs: number; fusedMs: number }> {
+/** One optimizer update over every parameter: @tl/core's AdamW op by op vs its fused-kernel path (ms, median of 3). */
+async function optimizerBench(shape: BertShape): Promise<{ params: number; coreAdamWOpsMs: number; coreAdamWKernelMs: number }> {
   const params = createBertParams(shape, 1, bertParamValues(shape, 1));
   const grads = new Map(Object.entries(params).map(([n, p]) => [n, tf.randomNormal(p.shape, 0, 1e-3)]));
   const sync = async (): Promise<void> => void (await Object.values(params)[0]!.data());
   const median = (xs: number[]): number => xs.sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
-  const opt = new AdamW();
-  const groups = [adamwGroup(params)];
-  const core: number[] = [];
-  for (let r = 0; r < 4; r++) {
-    await sync();
-    const t = performance.now();
-    opt.step(groups, grads);
-    await sync();
-    if (r > 0) core.push(performance.now() - t);
-  }
-  opt.dispose();
-  const state = new Map(Object.entries(params).map(([n, p]) => [n, [tf.zerosLike(p), tf.zerosLike(p)] as tf.Tensor[]]));
-  const fused: number[] = [];
-  for (let r = 0; r < 4; r++) {
-    await sync();
-    const t = performance.now();
-    for (const [n, p] of Object.entries(params)) {
-      const [m, v] = state.get(n)!;
-      const [np, nm, nv] = adamwUpdate({ param: p, grad: grads.get(n)!, expAvg: m!, expAvgSq: v! }, { lr: 1e-4, weightDecay: 0.01, beta1: 0.9, beta2: 0.999, eps: 1e-8, step: r + 1 });
-      p.assign(np);
-      tf.dispose([np, m!, v!]);
-      state.set(n, [nm, nv]);
+  const time = async (useKernel: boolean): Promise<number> => {
+    const opt = new AdamW({ useKernel });
+    const groups = [adamwGroup(params)];
+    const ms: number[] = [];
+    for (let r = 0; r < 4; r++) {
+      await sync();
+      const t = performance.now();
+      opt.step(groups, grads);
+      await sync();
+      if (r > 0) ms.push(performance.now() - t);
     }
-    await sync();
-    if (r > 0) fused.push(performance.now() - t);
+    opt.dispose();
+    return median(ms);
+  };
+  const coreAdamWOpsMs = await time(false);
+  const coreAdamWKernelMs = await time(true);
+  tf.dispose([...grads.values(), ...Object.values(params)]);
+  return { params: Object.keys(params).length, coreAdamWOpsMs, coreAdamWKernelMs };
+}
+
+interface OpTiming {
+  /** GPU time from timestamp queries (0 without timestamp-query). */
+  kernelMs: number;
+  /** Wall time to the first value read back. */
+  wallMs: number;
+}
+
+/** Median of 3 timed runs after one warm-up (pipeline compile). */
+async function timeOp(make: () => tf.Tensor): Promise<OpTiming> {
+  const once = async (): Promise<OpTiming> => {
+    let out: tf.Tensor | undefined;
+    const t = performance.now();
+    const info = await tf.time(() => {
+      out = make();
+    });
+    const probe = tf.slice(tf.reshape(out!, [-1]), 0, 1);
+    await probe.data();
+    const wallMs = performance.now() - t;
+    tf.dispose([out!, probe]);
+    return { kernelMs: typeof info.kernelMs === 'number' ? info.kernelMs : 0, wallMs };
+  };
+  await once();
+  const runs = [await once(), await once(), await once()];
+  const median = (k: keyof OpTiming): number => runs.map((r) => r[k]).sort((a, b) => a - b)[1]!;
+  return { kernelMs: median('kernelMs'), wallMs: median('wallMs') };
+}
+
+/**
+ * The three embedding gradients of one step (UnsortedSegmentSum of [batch·seq, hidden] rows into the
+ * word, position and token-type tables), with tl's kernel and with the tfjs kernel it replaces.
+ */
+async function segmentSumBench(shape: BertShape, batchSize: number, seq: number): Promise<Record<string, { rows: number; segments: number; tl: OpTiming; tfjs: OpTiming }>> {
+  const rows = batchSize * seq;
+  const x = tf.randomNormal([rows, shape.hidden]);
+  let s = 12345;
+  const next = (n: number): number => {
+    s ^= s << 13; s ^= s >>> 17; s ^= s << 5;
+    return (s >>> 0) % n;
+  };
+  const patterns = {
+    // ~30% [PAD] (id 0) at the end of each sequence, as a padded batch has.
+    words: { segments: shape.vocab, ids: Int32Array.from({ length: rows }, (_, i) => (i % seq >= 0.7 * seq ? 0 : next(shape.vocab))) },
+    positions: { segments: shape.maxPositions, ids: Int32Array.from({ length: rows }, (_, i) => i % seq) },
+    tokenTypes: { segments: shape.typeVocab ?? 2, ids: Int32Array.from({ length: rows }, (_, i) => (i % seq >= seq / 2 ? 1 : 0)) },
+  };
+  const out: Record<string, { rows: number; segments: number; tl: OpTiming; tfjs: OpTiming }> = {};
+  for (const [name, p] of Object.entries(patterns)) {
+    const ids = tf.tensor1d(p.ids, 'int32');
+    const make = (): tf.Tensor => tf.unsortedSegmentSum(x, ids, p.segments);
+    const tl = await timeOp(make);
+    const tfjs = await withTfjsKernels(() => timeOp(make), [tf.UnsortedSegmentSum]);
+    out[name] = { rows, segments: p.segments, tl, tfjs };
+    ids.dispose();
   }
-  tf.dispose([...[...state.values()].flat(), ...grads.values(), ...Object.values(params)]);
-  return { params: Object.keys(params).length, coreAdamWMs: median(core), fusedMs: median(fused) };
+  x.dispose();
+  return out;
+}
+
+/** The HF config of a BERT-shaped classifier (what `tl finetune` builds from a checkpoint's config.json). */
+function hfBertConfig(shape: BertShape): Record<string, unknown> {
+  return {
+    architectures: ['BertForSequenceClassification'],
+    model_type: 'bert',
+    vocab_size: shape.vocab,
+    hidden_size: shape.hidden,
+    num_hidden_layers: shape.layers,
+    num_attention_heads: shape.heads,
+    intermediate_size: shape.intermediate,
+    max_position_embeddings: shape.maxPositions,
+    type_vocab_size: shape.typeVocab ?? 2,
+    hidden_act: 'gelu',
+    hidden_dropout_prob: 0.1,
+    attention_probs_dropout_prob: 0.1,
+    layer_norm_eps: shape.layerNormEps ?? 1e-12,
+    initializer_range: 0.02,
+    pad_token_id: 0,
+    id2label: Object.fromEntries(Array.from({ length: shape.labels }, (_, i) => [String(i), `LABEL_${i}`])),
+  };
+}
+
+/** When each optimizer step ended, its loss, and the engine's tensor count then. */
+class StepClock extends Callback {
+  readonly name = 'device-check-step-clock';
+  readonly ends: number[] = [];
+  readonly losses: number[] = [];
+  readonly tensors: number[] = [];
+  override onStepEnd(ctx: StepContext): void {
+    this.ends.push(performance.now());
+    this.losses.push(ctx.loss ?? NaN);
+    this.tensors.push(tf.memory().numTensors);
+  }
+}
+
+interface TrainerBenchResult {
+  size: string;
+  batch: number;
+  seq: number;
+  steps: number;
+  msPerStep: number;
+  samplesPerSecond: number;
+  firstStepMs: number;
+  losses: number[];
+  /** The engine's tensor count was the same after every timed step (no leak). */
+  tensorsFlat: boolean;
+}
+
+/**
+ * @tl/core's own fine-tuning path: `buildModel` from an HF config, `PaddingCollator`, `Trainer.fit`
+ * (dropout 0.1, gradient clipping at 1.0 with its norm read back each step, linear schedule, AdamW
+ * with weight decay). The examples are pre-tokenized (random ids, a sentence pair at full length),
+ * so the tokenizer is not measured.
+ */
+async function trainerBench(size: string, shape: BertShape, batchSize: number, seq: number, steps: number): Promise<TrainerBenchResult> {
+  const model = buildModel(hfBertConfig(shape), { seed: 0 });
+  const encodings = new Map<string, { inputIds: number[]; tokenTypeIds: number[] }>();
+  let s = 777;
+  const next = (n: number): number => {
+    s ^= s << 13; s ^= s >>> 17; s ^= s << 5;
+    return (s >>> 0) % n;
+  };
+  const examples = Array.from({ length: batchSize * (steps + 1) }, (_, i) => {
+    const text = `example ${i}`;
+    const inputIds = Array.from({ length: seq }, () => 1 + next(shape.vocab - 1));
+    encodings.set(text, { inputIds, tokenTypeIds: inputIds.map((_, t) => (t >= seq / 2 ? 1 : 0)) });
+    return { text, label: i % shape.labels };
+  });
+  const collator = new PaddingCollator({ encode: (text) => encodings.get(text)!, padTokenId: 0 });
+  const clock = new StepClock();
+  const outputDir = await mkdtemp(join(tmpdir(), 'tl-webgpu-trainer-'));
+  const trainer = new Trainer({
+    model,
+    collator,
+    callbacks: [clock],
+    args: { outputDir, batchSize, maxSteps: steps + 1, learningRate: 2e-5, weightDecay: 0.01, warmupSteps: 1, shuffle: false },
+  });
+  const start = performance.now();
+  try {
+    await trainer.fit(examples);
+  } finally {
+    trainer.dispose();
+    model.dispose();
+    await rm(outputDir, { recursive: true, force: true });
+  }
+  // The first step compiles every pipeline; the rest are timed.
+  const timed = clock.ends.length - 1;
+  const msPerStep = (clock.ends.at(-1)! - clock.ends[0]!) / timed;
+  return {
+    size,
+    batch: batchSize,
+    seq,
+    steps: timed,
+    msPerStep,
+    samplesPerSecond: (1000 * batchSize) / msPerStep,
+    firstStepMs: clock.ends[0]! - start,
+    losses: clock.losses,
+    tensorsFlat: clock.tensors.slice(1).every((n) => n === clock.tensors[1]),
+  };
 }
 
 /** Kernel time of one BERT-base step by kernel name (needs timestamp-query; otherwise wall time only). */
@@ -228,6 +391,7 @@ async function main(): Promise<void> {
   const report: Record<string, unknown> = { args, node: process.version, startedAt: new Date().toISOString() };
   const save = (): Promise<void> => writeFile(join(args.out, 'webgpu-device.json'), JSON.stringify(report, null, 2));
   try {
+    if (args.submitBatch) tf.env().set('WEBGPU_DEFERRED_SUBMIT_BATCH_SIZE', args.submitBatch);
     await createEngine({ backend: 'cpu' });
     // allow_unsafe_apis: Dawn otherwise may hide timestamp-query, which the per-kernel profile needs.
     const backend = new WebGpuBackend({ dawnBackend: args.dawnBackend, dawnFlags: ['enable-dawn-features=allow_unsafe_apis'] });
@@ -247,11 +411,22 @@ async function main(): Promise<void> {
       await save();
     }
 
+    const shapeOf = (size: string): BertShape => {
+      const shape = (BERT_SHAPES as Record<string, BertShape>)[size];
+      if (!shape) throw new Error(`unknown size ${size} (known: ${Object.keys(BERT_SHAPES).join(', ')})`);
+      return shape;
+    };
+    const largestSize = args.sizes.at(-1) ?? args.trainerSizes.at(-1);
+    if (largestSize) {
+      report.segmentSum = { size: largestSize, ...(await segmentSumBench(shapeOf(largestSize), args.batch, args.seq)) };
+      log(`UnsortedSegmentSum (${largestSize} embedding gradients, tl vs tfjs kernel): ${JSON.stringify(report.segmentSum)}`);
+      await save();
+    }
+
     const results: BenchResult[] = [];
     report.bench = results;
     for (const size of args.sizes) {
-      const shape = (BERT_SHAPES as Record<string, BertShape>)[size];
-      if (!shape) throw new Error(`unknown size ${size}`);
+      const shape = shapeOf(size);
       if (elapsed() > args.budgetS * 0.8) {
         log(`skipping ${size}: time budget`);
         continue;
@@ -260,12 +435,31 @@ async function main(): Promise<void> {
       results.push(r);
       // HF PyTorch BERT-base fine-tuning on an H200 (DESIGN.md): 534 samples/s fp32 at batch 32, seq 128.
       const vsTorch = size === 'base' && r.batch === 32 && r.seq === 128 ? `, ${(r.samplesPerSecond / 534).toFixed(3)}× PyTorch fp32 (H200)` : '';
-      log(`bench ${size} b${r.batch} s${r.seq}: ${r.msPerStep.toFixed(1)} ms/step, ${r.samplesPerSecond.toFixed(1)} samples/s${vsTorch} (first step ${r.firstStepMs.toFixed(0)} ms, loss ${r.losses[0]!.toFixed(4)} → ${r.losses.at(-1)!.toFixed(4)})`);
+      log(`bench ${size} b${r.batch} s${r.seq}: ${r.msPerStep.toFixed(1)} ms/step, ${r.samplesPerSecond.toFixed(1)} samples/s${vsTorch} (first step ${r.firstStepMs.toFixed(0)} ms, loss ${r.losses[0]!.toFixed(4)} → ${r.losses.at(-1)!.toFixed(4)}, AdamW: ${r.optimizer})`);
+      await save();
+    }
+
+    const trainerResults: TrainerBenchResult[] = [];
+    report.trainer = trainerResults;
+    for (const size of args.trainerSizes) {
+      // Size the run from the stand-in's step time when it ran (the real path does a little more).
+      const standIn = results.find((r) => r.size === size);
+      const estimateMs = standIn ? 1.3 * standIn.msPerStep : 2000;
+      const left = args.budgetS * 0.8 - elapsed() - (standIn ? standIn.firstStepMs / 1000 : 20);
+      const steps = Math.min(8, Math.floor((1000 * left) / estimateMs));
+      if (steps < 2) {
+        log(`skipping trainer ${size}: time budget`);
+        continue;
+      }
+      const r = await trainerBench(size, shapeOf(size), args.batch, args.seq, steps);
+      trainerResults.push(r);
+      const vsTorch = size === 'base' && r.batch === 32 && r.seq === 128 ? `, ${(r.samplesPerSecond / 534).toFixed(3)}× PyTorch fp32 (H200)` : '';
+      log(`trainer ${size} b${r.batch} s${r.seq} (@tl/core buildModel + Trainer): ${r.msPerStep.toFixed(1)} ms/step, ${r.samplesPerSecond.toFixed(1)} samples/s${vsTorch} (first step ${r.firstStepMs.toFixed(0)} ms, ${r.steps} timed steps, losses ${r.losses.map((l) => l.toFixed(4)).join(' ')}, tensors flat: ${r.tensorsFlat})`);
       await save();
     }
     const largest = results.at(-1);
     if (largest && elapsed() + (largest.firstStepMs + 8 * largest.msPerStep) / 1000 < args.budgetS) {
-      report.optimizer = { size: largest.size, ...(await optimizerBench((BERT_SHAPES as Record<string, BertShape>)[largest.size]!)) };
+      report.optimizer = { size: largest.size, ...(await optimizerBench(shapeOf(largest.size))) };
       log(`optimizer step (${largest.size}): ${JSON.stringify(report.optimizer)}`);
       await save();
     } else log('skipping optimizer bench: time budget');
@@ -275,8 +469,7 @@ async function main(): Promise<void> {
     const last = results.at(-1);
     const needS = last ? (last.firstStepMs + 6 * last.msPerStep) / 1000 : Infinity;
     if (last && elapsed() + needS < args.budgetS) {
-      const shape = (BERT_SHAPES as Record<string, BertShape>)[last.size]!;
-      report.profile = { size: last.size, ...(await profileStep(shape, args.batch, args.seq)) };
+      report.profile = { size: last.size, ...(await profileStep(shapeOf(last.size), args.batch, args.seq)) };
       log(`profile (${last.size} step, kernel ms by op): ${JSON.stringify(report.profile)}`);
     } else log(`skipping profile: needs ~${needS.toFixed(0)} s, ${(args.budgetS - elapsed()).toFixed(0)} s left`);
     report.memory = tf.memory();

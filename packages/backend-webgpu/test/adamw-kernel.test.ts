@@ -1,7 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { AdamW } from '@tl/core';
+import { AdamW, TL_ADAMW_UPDATE, hasAdamWKernel, runAdamWKernel } from '@tl/core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ADAMW_UPDATE, adamwUpdate, hasFusedAdamW } from '../src/index.js';
 import { createPair, randn, worstMismatch, type BackendPair } from './helpers/compare-backends.js';
 
 /** @tl/core's AdamW (torch semantics) on cpu is the reference for the fused webgpu kernel. */
@@ -38,7 +37,7 @@ async function fusedAdamW(
   let v = tf.zeros(shape);
   for (let s = 1; s <= steps; s++) {
     const g = tf.tensor(randn(shape, 9 + s).values, shape);
-    const next = adamwUpdate(
+    const next = runAdamWKernel(
       { param: p, grad: g, expAvg: m, expAvgSq: v },
       { lr: hyper.lr, weightDecay: hyper.weightDecay, beta1: hyper.betas[0], beta2: hyper.betas[1], eps: hyper.eps, step: s },
     );
@@ -50,7 +49,7 @@ async function fusedAdamW(
   return { out, leaked: tf.memory().numTensors - before };
 }
 
-describe(`fused ${ADAMW_UPDATE} on webgpu`, () => {
+describe(`fused ${TL_ADAMW_UPDATE} on webgpu`, () => {
   let pair: BackendPair;
   beforeAll(async () => {
     pair = await createPair();
@@ -61,9 +60,9 @@ describe(`fused ${ADAMW_UPDATE} on webgpu`, () => {
 
   it('is registered for webgpu only', async () => {
     await tf.setBackend('webgpu');
-    expect(hasFusedAdamW()).toBe(true);
+    expect(hasAdamWKernel()).toBe(true);
     await tf.setBackend('cpu');
-    expect(hasFusedAdamW()).toBe(false);
+    expect(hasAdamWKernel()).toBe(false);
   });
 
   const cases = [
@@ -82,11 +81,56 @@ describe(`fused ${ADAMW_UPDATE} on webgpu`, () => {
     });
   }
 
+  it("@tl/core's AdamW takes the kernel path on webgpu, equal to its op sequence within 1e-6", async () => {
+    await tf.setBackend('webgpu');
+    const shapes = { w: [33, 70], b: [70], e: [12, 5] };
+    const run = async (useKernel: boolean): Promise<{ out: Float32Array[]; kernels: string[]; leaked: number }> => {
+      const before = tf.memory().numTensors;
+      const params = Object.entries(shapes).map(([name, shape], i) => {
+        const init = tf.tensor(randn(shape, 50 + i).values, shape);
+        const variable = tf.variable(init, true);
+        init.dispose(); // the variable keeps the data
+        return { name, variable };
+      });
+      const opt = new AdamW({ useKernel });
+      const groups = [
+        { name: 'decay', params: params.slice(0, 1), lr: 5e-3, weightDecay: 0.01, trainable: true },
+        { name: 'no-decay', params: params.slice(1), lr: 2e-3, weightDecay: 0, trainable: true },
+      ];
+      const kernels: string[] = [];
+      for (let s = 0; s < 3; s++) {
+        const grads = new Map(params.map(({ name, variable }, i) => [name, tf.tensor(randn(variable.shape, 60 + 10 * s + i).values, variable.shape)]));
+        const info = await tf.profile(() => opt.step(groups, grads));
+        kernels.push(...info.kernels.map((k) => k.name));
+        tf.dispose([...grads.values()]);
+      }
+      const state = opt.stateDict();
+      const out: Float32Array[] = [];
+      for (const { name, variable } of params) {
+        for (const t of [variable, state.tensors.get(`${name}.exp_avg`)!, state.tensors.get(`${name}.exp_avg_sq`)!]) out.push(Float32Array.from(await t.data()));
+      }
+      opt.dispose();
+      tf.dispose(params.map((p) => p.variable));
+      return { out, kernels, leaked: tf.memory().numTensors - before };
+    };
+    const fused = await run(true);
+    const ops = await run(false);
+    // One kernel per parameter and step, and none of the op sequence's elementwise kernels (ZerosLike
+    // creates the moments at the first step).
+    expect(fused.kernels.filter((k) => k === TL_ADAMW_UPDATE)).toHaveLength(9);
+    expect(fused.kernels.filter((k) => ![TL_ADAMW_UPDATE, 'ZerosLike', 'Identity'].includes(k))).toEqual([]);
+    expect(ops.kernels).not.toContain(TL_ADAMW_UPDATE);
+    expect(ops.kernels).toContain('Sqrt');
+    expect([fused.leaked, ops.leaked]).toEqual([0, 0]);
+    const worst = worstMismatch(fused.out, ops.out, 1e-6);
+    expect(worst.excess, `output ${worst.output}[${worst.index}]: kernel ${worst.webgpu} vs ops ${worst.cpu}`).toBeLessThanOrEqual(1e-7);
+  });
+
   it('rejects mismatched shapes with the tensor named', async () => {
     await tf.setBackend('webgpu');
     const [a, b] = [tf.zeros([4]), tf.zeros([5])];
-    expect(() => adamwUpdate({ param: a, grad: b, expAvg: a, expAvgSq: a }, { lr: 1, weightDecay: 0, beta1: 0.9, beta2: 0.999, eps: 1e-8, step: 1 })).toThrow(
-      /grad is float32 \[5\], param is float32 \[4\]/,
+    expect(() => runAdamWKernel({ param: a, grad: b, expAvg: a, expAvgSq: a }, { lr: 1, weightDecay: 0, beta1: 0.9, beta2: 0.999, eps: 1e-8, step: 1 })).toThrow(
+      /grad is float32 \[5\]; every input must be float32 \[4\] like param/,
     );
     tf.dispose([a, b]);
   });

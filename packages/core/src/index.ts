@@ -126,3 +126,5 @@ export { frozenOutputs, type Pooling, type FrozenOutputs, type FrozenOutputsOpti
 export { exportOnnx, writeOnnx, ONNX_OPSET, type OnnxExportOptions } from './export/onnx/export-onnx.js';
 export { runTransferExperiment, summarise as summariseTransfer, budgetCount, TRANSFER_CONDITIONS, type TransferCondition, type TransferTask, type TransferExperimentOptions, type TransferEvent, type TransferRun, type TransferSummaryRow, type TransferResults, type BudgetSampler } from './transfer/experiment/run-transfer.js';
 export { meanStd, gainPoints, relativeErrorReduction, dataEfficiency, type CurvePoint, type DataEfficiency } from './transfer/experiment/transfer-metrics.js';
+export { TL_ADAMW_UPDATE, hasAdamWKernel, runAdamWKernel, type AdamWKernelInputs, type AdamWKernelAttrs } from './training/optim/adamw-kernel.js';
+export { TL_DROPOUT, dropoutHash, dropoutKeys, dropoutThreshold, dropoutMaskReference, hasDropoutKernel, runDropoutKernel, type DropoutKernelAttrs } from './nn/dropout-kernel.js';

@@ -76,6 +76,7 @@ export function kernelCases(): Case[] {
   list.push(...withGrads('logSoftmax', (x) => tf.logSoftmax(x!), [randn([6, 11], 9, 4)], [0]));
   list.push(...withGrads('gather rows (embedding lookup)', (t, i) => tf.gather(t!, i!), [randn([50, 16], 10), randInt([37], 50, 11)], [0]));
   list.push({ name: 'unsortedSegmentSum (gather gradient)', fn: (x, s) => tf.unsortedSegmentSum(x!, s! as tf.Tensor1D, 50), inputs: [randn([37, 16], 12), randInt([37], 50, 13)] });
+  list.push(...segmentSumCases());
   list.push(...withGrads('erf', (x) => tf.erf(x!), [randn([10, 13], 14, 2)], [0]));
   list.push(...withGrads('gelu (erf form)', (x) => gelu(x!), [randn([10, 64], 15, 3)], [0]));
   list.push(...withGrads('tanh', (x) => tf.tanh(x!), [randn([5, 33], 16, 2)], [0]));
@@ -90,6 +91,27 @@ export function kernelCases(): Case[] {
   list.push({ name: 'where (mask select) + cast', fn: (x, m) => tf.where(tf.cast(m!, 'bool'), x!, tf.zerosLike(x!)), inputs: [randn([6, 10], 30), randInt([6, 10], 2, 31)] });
   list.push({ name: 'Adam-style update (sqrt, div, mul, add)', fn: (p, g, m, v) => tf.sub(p!, tf.mul(1e-3, tf.div(tf.add(tf.mul(0.9, m!), tf.mul(0.1, g!)), tf.add(tf.sqrt(tf.add(tf.mul(0.999, tf.abs(v!)), tf.mul(0.001, tf.square(g!)))), 1e-8)))), inputs: [randn([256], 32), randn([256], 33), randn([256], 34), randn([256], 35)] });
   return list;
+}
+
+/**
+ * tl's UnsortedSegmentSum (src/kernels/unsorted-segment-sum) on the id patterns a BERT batch gives
+ * its embedding gradients: many distinct ids (words), few ids with thousands of rows each (token
+ * types, [PAD]), runs longer than the kernel's 32-row chunks, and ids tfjs cpu drops.
+ */
+function segmentSumCases(): Case[] {
+  const segSum = (numSegments: number) => (x: tf.Tensor | undefined, ids: tf.Tensor | undefined) => tf.unsortedSegmentSum(x!, ids! as tf.Tensor1D, numSegments);
+  const ids = (n: number, f: (i: number) => number): InputSpec => ({ kind: 'int', shape: [n], values: Int32Array.from({ length: n }, (_, i) => f(i)) });
+  const padded = randInt([8, 64], 600, 41);
+  padded.values.forEach((_, i) => i % 64 >= 20 + 5 * Math.floor(i / 64) && (padded.values[i] = 0)); // [PAD] = 0 after each row's length
+  return [
+    { name: 'unsortedSegmentSum: 400 segments, 300 rows × 24 (word embedding)', fn: segSum(400), inputs: [randn([300, 24], 36), randInt([300], 400, 37)] },
+    { name: 'unsortedSegmentSum: 2 segments, 2000 interleaved rows (token types)', fn: segSum(2), inputs: [randn([2000, 8], 38), ids(2000, (i) => (i % 3 === 0 ? 1 : 0))] },
+    { name: 'unsortedSegmentSum: every row in one segment, others empty', fn: segSum(5), inputs: [randn([1000, 5], 39), ids(1000, () => 3)] },
+    { name: 'unsortedSegmentSum: negative and out-of-range ids are dropped', fn: segSum(20), inputs: [randn([200, 6], 40), ids(200, (i) => ((i * 7) % 29) - 4)] },
+    { name: 'unsortedSegmentSum: 3-D rows [64, 3, 5]', fn: segSum(9), inputs: [randn([64, 3, 5], 42), randInt([64], 9, 43)] },
+    { name: 'unsortedSegmentSum: 1-D x', fn: segSum(13), inputs: [randn([100], 44), randInt([100], 13, 45)] },
+    ...withGrads('gather from a 600-row table by [8, 64] padded ids (embedding gradient)', (t, i) => tf.gather(t!, i!), [randn([600, 32], 46), padded], [0]),
+  ];
 }
 
 /** An additive attention mask: 0 where attended, -10000 at padding (as HF BERT). */

@@ -1,7 +1,7 @@
 import type { KernelConfig, KernelFunc, TensorInfo } from '@tensorflow/tfjs-core';
 import { util } from '@tensorflow/tfjs-core';
 import { webgpu_util, type WebGPUBackend, type WebGPUProgram } from '@tensorflow/tfjs-backend-webgpu';
-import { ADAMW_UPDATE, type AdamWUpdateAttrs } from './adamw-update.js';
+import { TL_ADAMW_UPDATE, type AdamWKernelAttrs } from '@tl/core';
 
 /** One flat elementwise WGSL program over float32 inputs of equal size. */
 class ElementwiseProgram implements WebGPUProgram {
@@ -49,7 +49,7 @@ const PARAM = `
 
 const adamwWebGpu: KernelFunc = ({ inputs, backend, attrs }) => {
   const b = backend as WebGPUBackend;
-  const a = attrs as unknown as AdamWUpdateAttrs;
+  const a = attrs as unknown as AdamWKernelAttrs;
   const { param, grad, expAvg, expAvgSq } = inputs as Record<'param' | 'grad' | 'expAvg' | 'expAvgSq', TensorInfo>;
   const n = util.sizeFromShape(param.shape);
   // Flat views of the same buffers: the programs index linearly.
@@ -76,4 +76,9 @@ const adamwWebGpu: KernelFunc = ({ inputs, backend, attrs }) => {
   return [shaped(p), shaped(m), shaped(v)];
 };
 
-export const adamwWebGpuConfig: KernelConfig = { kernelName: ADAMW_UPDATE, backendName: 'webgpu', kernelFunc: adamwWebGpu };
+/**
+ * @tl/core's fused AdamW kernel (`TL_ADAMW_UPDATE`, contract in core's training/optim/adamw-kernel.ts)
+ * for webgpu: 3 WGSL dispatches per parameter (first moment, second moment, parameter) instead of
+ * ~12 elementwise kernels and their scalar uploads. Core's `AdamW` calls it whenever it is registered.
+ */
+export const adamwWebGpuConfig: KernelConfig = { kernelName: TL_ADAMW_UPDATE, backendName: 'webgpu', kernelFunc: adamwWebGpu };

@@ -1,11 +1,17 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { TlError } from '../../errors/tl-error.js';
+import { hasAdamWKernel, runAdamWKernel } from './adamw-kernel.js';
 
 export interface AdamWOptions {
   /** (beta1, beta2), torch default (0.9, 0.999). */
   readonly betas?: readonly [number, number];
   /** Added after the square root of the bias-corrected second moment; torch default 1e-8. */
   readonly eps?: number;
+  /**
+   * Use the active backend's fused `TL_ADAMW_UPDATE` kernel when it registers one (default true);
+   * false always runs the op sequence (to measure or compare the two).
+   */
+  readonly useKernel?: boolean;
 }
 
 /** One group of parameters as the optimizer sees it for one step. */
@@ -50,15 +56,19 @@ export interface AdamWStateDict {
  * Parameters without a gradient this step are left alone (torch skips `grad is None`), state is created
  * lazily at a parameter's first update (so a group unfrozen later starts fresh), and every update runs
  * in a `tidy` and is written back with `assign`, so the tensor count is the same after every step.
+ * On a backend that registers the fused `TL_ADAMW_UPDATE` kernel (adamw-kernel.ts), each update is
+ * that one kernel instead of the op sequence.
  */
 export class AdamW {
   readonly betas: readonly [number, number];
   readonly eps: number;
+  private readonly useKernel: boolean;
   private readonly state = new Map<string, ParamState>();
 
   constructor(options: AdamWOptions = {}) {
     this.betas = options.betas ?? [0.9, 0.999];
     this.eps = options.eps ?? 1e-8;
+    this.useKernel = options.useKernel ?? true;
     const [b1, b2] = this.betas;
     if (!(b1 >= 0 && b1 < 1 && b2 >= 0 && b2 < 1)) {
       throw new TlError('TRAINING', `AdamW: betas must lie in [0, 1), got (${b1}, ${b2})`);
@@ -88,17 +98,21 @@ export class AdamW {
     const s = this.stateFor(name, param);
     s.step += 1;
     const [beta1, beta2] = this.betas;
-    const biasCorrection1 = 1 - beta1 ** s.step;
-    const biasCorrection2Sqrt = Math.sqrt(1 - beta2 ** s.step);
-    const stepSize = lr / biasCorrection1;
-    const [p, m, v] = tf.tidy(() => {
-      const decayed = weightDecay !== 0 ? tf.mul(param, 1 - lr * weightDecay) : param;
-      const m = lerp(s.expAvg, grad, 1 - beta1);
-      const v = tf.add(tf.mul(s.expAvgSq, beta2), tf.mul(tf.mul(grad, grad), 1 - beta2));
-      const denom = tf.add(tf.div(tf.sqrt(v), biasCorrection2Sqrt), this.eps);
-      const p = tf.add(decayed, tf.mul(tf.div(m, denom), -stepSize));
-      return [p, m, v];
-    });
+    const [p, m, v] = this.useKernel && hasAdamWKernel()
+      ? runAdamWKernel(
+          { param, grad, expAvg: s.expAvg, expAvgSq: s.expAvgSq },
+          { lr, weightDecay, beta1, beta2, eps: this.eps, step: s.step },
+        )
+      : tf.tidy(() => {
+          const stepSize = lr / (1 - beta1 ** s.step);
+          const biasCorrection2Sqrt = Math.sqrt(1 - beta2 ** s.step);
+          const decayed = weightDecay !== 0 ? tf.mul(param, 1 - lr * weightDecay) : param;
+          const m = lerp(s.expAvg, grad, 1 - beta1);
+          const v = tf.add(tf.mul(s.expAvgSq, beta2), tf.mul(tf.mul(grad, grad), 1 - beta2));
+          const denom = tf.add(tf.div(tf.sqrt(v), biasCorrection2Sqrt), this.eps);
+          const p = tf.add(decayed, tf.mul(tf.div(m, denom), -stepSize));
+          return [p, m, v];
+        });
     param.assign(p);
     s.expAvg.assign(m);
     s.expAvgSq.assign(v);
