@@ -1,0 +1,69 @@
+// Fine-tuning throughput through the real Trainer (tokenized batches, forward, backward, clipping,
+// AdamW) for BERT-shaped classifiers at batch 32, seq 128, beside the PyTorch CPU anchor run in the
+// same benchmark. Usage: node bench/finetune.mjs [--backend wasm] [--shapes tiny,mini] [--steps N]
+import { copyFileSync, mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import * as tf from '@tensorflow/tfjs-core';
+import { buildModel, Callback, createEngine, TextTokenizer, tokenizerCollator, Trainer } from '@tl/core';
+import { bertConfig } from './shapes.mjs';
+import { runTorchAnchor } from './anchor.mjs';
+
+const here = dirname(fileURLToPath(import.meta.url));
+const flag = (name, fallback) => {
+  const i = process.argv.indexOf(`--${name}`);
+  return i >= 0 ? process.argv[i + 1] : fallback;
+};
+const backend = flag('backend', 'wasm');
+const shapes = flag('shapes', 'tiny,mini').split(',');
+const BATCH = 32;
+const SEQ = 128;
+
+/** Records when each optimizer step ends, and the engine's tensor count. */
+class StepClock extends Callback {
+  name = 'step-clock';
+  times = [];
+  tensors = [];
+  onStepEnd() {
+    this.times.push(performance.now());
+    this.tensors.push(tf.memory().numTensors);
+  }
+}
+
+await createEngine({ backend });
+const tokenizer = await TextTokenizer.fromFolder(join(here, '..', 'test', 'fixtures', 'hf-tiny', 'bert-cls'));
+const text = 'Permission is hereby granted, free of charge, to any person obtaining a copy of this software. '.repeat(12);
+const results = [];
+for (const shape of shapes) {
+  const steps = Number(flag('steps', shape === 'tiny' ? 12 : 6));
+  const model = buildModel(bertConfig(shape), { seed: 0 });
+  const examples = Array.from({ length: BATCH * (steps + 1) }, (_, i) => ({ text: `${i} ${text}`, label: i % 2 }));
+  const clock = new StepClock();
+  const trainer = new Trainer({
+    model,
+    collator: tokenizerCollator(tokenizer, { maxLength: SEQ }),
+    args: { batchSize: BATCH, maxSteps: steps + 1, learningRate: 2e-5, outputDir: mkdtempSync(join(tmpdir(), 'tl-bench-')), shuffle: false },
+    callbacks: [clock],
+  });
+  await trainer.fit(examples);
+  // The first step compiles/warms kernels; time the rest.
+  const seconds = (clock.times.at(-1) - clock.times[0]) / 1000;
+  const samplesPerS = (BATCH * steps) / seconds;
+  const anchor = runTorchAnchor(shape, 5, BATCH);
+  results.push({
+    shape,
+    backend,
+    batch: BATCH,
+    seq: SEQ,
+    tl_train_samples_per_s: +samplesPerS.toFixed(2),
+    tl_step_ms: +((seconds / steps) * 1000).toFixed(1),
+    peak_rss_mib: Math.round(process.resourceUsage().maxRSS / 1024),
+    tensors_flat: clock.tensors.slice(1).every((n) => n === clock.tensors[1]),
+    pytorch_cpu_train_samples_per_s: anchor?.train_samples_per_s,
+    ratio: anchor ? +(samplesPerS / anchor.train_samples_per_s).toFixed(3) : undefined,
+  });
+  console.log(JSON.stringify(results.at(-1)));
+  trainer.dispose();
+  model.dispose();
+}
