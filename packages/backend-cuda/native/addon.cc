@@ -12,6 +12,7 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
   tl::RegisterShape(env, exports);
   tl::RegisterIndexing(env, exports);
   tl::RegisterCreation(env, exports);
+  tl::RegisterFused(env, exports);
   return exports;
 }
 

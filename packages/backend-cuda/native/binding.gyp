@@ -9,7 +9,7 @@
       "sources": [
         "addon.cc", "runtime.cc", "io.cc", "elementwise.cc",
         "reduce.cc", "linalg.cc", "shape.cc", "indexing.cc",
-        "creation.cc"
+        "creation.cc", "fused.cc"
       ],
       "include_dirs": [
         "<!(node -p \"require('node-addon-api').include_dir\")",

@@ -15,7 +15,9 @@
 #   carry ["packages/backend-cuda/.device"] (plus node.xz if git-ignored), timeout_s 420.
 # Optional env: DEVICE=0, STEPS=10 (bench steps), DROPOUT=0 (bench dropout for both sides),
 #   PYTHON=python3, JOBS=<parallel compiles>, DRY_RUN_CPU=1 (no GPU: link CPU libtorch, run on torch-cpu).
-# Results in $OUT: build.log, device-check.log, device-check.json (kernels, gradients, tfjs bench),
+# Results in $OUT: build.log, device-check.log, device-check.json (kernels, gradients, fused kernels,
+#   tfjs bench: fp32 and bf16, each with tfjs's Adam and with the fused TlAdamW kernel; issue_ms is the
+#   host time to issue a step — close to step_ms means the host, not the GPU, sets the pace),
 #   torch-reference.json (PyTorch fp32/bf16 on the same GPU), summary.json (both, with ratios).
 set -uo pipefail
 
@@ -105,9 +107,10 @@ summary = {"differential": {k: v for k, v in (ours.get("differential") or {}).it
            "differential_failures": (ours.get("differential") or {}).get("failures", [])[:20],
            "gradients": ours.get("gradients"), "residency": ours.get("residency"), "tfjs_torch": ours.get("bench"), "pytorch": ref}
 if ref and ours.get("bench"):
-    for p in ("fp32", "bf16"):
-        if p in ours["bench"] and p in ref:
-            summary[f"ratio_{p}"] = round(ours["bench"][p]["samples_per_s"] / ref[p]["samples_per_s"], 3)
+    for name, run in ours["bench"].items():
+        precision = name.split("_")[0]
+        if isinstance(run, dict) and precision in ref:
+            summary[f"ratio_{name}"] = round(run["samples_per_s"] / ref[precision]["samples_per_s"], 3)
 json.dump(summary, open(os.path.join(out, "summary.json"), "w"), indent=2)
 print(json.dumps(summary, indent=2))
 PYEOF

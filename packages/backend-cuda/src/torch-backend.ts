@@ -35,7 +35,8 @@ export interface TorchBackendOptions {
 export class TorchBackend extends KernelBackend {
   readonly addon: TorchAddon;
   readonly device: DeviceCode;
-  readonly autocastBf16: boolean;
+  /** Matmuls in bf16 (CUDA only); switchable on a live backend, as torch.autocast is per region. */
+  autocastBf16: boolean;
   private readonly meta: Int32Array;
   private readonly data: DataStorage<TensorData>;
 

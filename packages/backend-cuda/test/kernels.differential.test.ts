@@ -27,9 +27,10 @@ describe('torch-cpu kernels match tfjs cpu', () => {
 
   it('has a differential case for every registered kernel', () => {
     const covered = new Set(cases.map((c) => c.kernel));
+    // Tl* kernels have no tfjs cpu twin; fused.test.ts checks them against tfjs-op references.
     const missing = torchKernels(loadAddon().addon)
       .map((k) => k.name)
-      .filter((name) => !covered.has(name));
+      .filter((name) => !covered.has(name) && !name.startsWith('Tl'));
     expect(missing).toEqual([]);
   });
 });

@@ -15,6 +15,7 @@ import { CudaBackend } from '../../src/backends/cuda-backend.js';
 import { TorchCpuBackend } from '../../src/backends/torch-cpu-backend.js';
 import { loadAddon } from '../../src/native/addon.js';
 import type { TorchBackend } from '../../src/torch-backend.js';
+import { TL_ADAMW, TL_DROPOUT } from '../../src/kernels/fused.js';
 import { kernelCases } from '../../test/differential/cases.js';
 import { difference, evaluate } from '../../test/differential/compare.js';
 import {
@@ -123,43 +124,117 @@ async function gradientParity(): Promise<void> {
   report.gradients = result;
 }
 
+/** The fused kernels on the device: TlDropout's mask statistics and determinism, TlAdamW vs torch's formula on cpu. */
+async function fusedChecks(): Promise<void> {
+  await useCuda(false);
+  const ones = tf.ones([256, 1024]);
+  const [a, b] = [0, 1].map(() => tf.engine().runKernel(TL_DROPOUT, { x: ones }, { rate: 0.1, seed: 3 }) as tf.Tensor);
+  const [va, vb] = [await a!.data(), await b!.data()];
+  const deterministic = va.every((x, i) => x === vb[i]);
+  const keptFraction = va.filter((x) => x !== 0).length / va.length;
+  tf.dispose([ones, a!, b!]);
+
+  const [pv, gv] = [tf.randomNormal([300, 7], 0, 1, 'float32', 1), tf.randomNormal([300, 7], 0, 1, 'float32', 2)];
+  const [pData, gData] = [await pv.data(), await gv.data()];
+  const mZero = tf.zeros([300, 7]);
+  const out = tf.engine().runKernel(TL_ADAMW, { param: pv, grad: gv, expAvg: mZero, expAvgSq: mZero }, { lr: 1e-2, weightDecay: 0.01, step: 1 }) as tf.Tensor[];
+  const got = await out[0]!.data();
+  tf.dispose([pv, gv, mZero, ...out]);
+  let maxDiff = 0;
+  for (let i = 0; i < got.length; i++) {
+    // step 1 from zero moments: m = 0.1 g, v = 0.001 g², update = lr · g / (|g| + eps) (bias-corrected)
+    const g = gData[i]!;
+    const want = pData[i]! * (1 - 1e-2 * 0.01) - (1e-2 * (0.1 * g)) / 0.1 / (Math.sqrt(0.001 * g * g) / Math.sqrt(0.001) + 1e-8);
+    maxDiff = Math.max(maxDiff, Math.abs(got[i]! - want));
+  }
+  const pass = deterministic && Math.abs(keptFraction - 0.9) < 0.01 && maxDiff < 1e-5;
+  report.fused = { dropoutDeterministic: deterministic, dropoutKeptFraction: keptFraction, adamwMaxDiff: maxDiff, pass };
+  log(`fused kernels: TlDropout deterministic ${deterministic}, kept ${keptFraction.toFixed(4)} (0.9); TlAdamW max diff ${maxDiff.toExponential(2)} ${pass ? 'ok' : 'FAIL'}`);
+}
+
 const BASE: BertShape = { layers: 12, hidden: 768, heads: 12, intermediate: 3072, vocab: 30522, maxPositions: 512, typeVocab: 2, labels: 2 };
 
-async function bench(autocast: 'bf16' | false): Promise<void> {
-  await useCuda(autocast);
+/** torch.optim.AdamW through the fused TlAdamW kernel: one tfjs op per parameter instead of ~13. */
+class FusedAdamW {
+  private step = 0;
+  private readonly moments = new Map<string, [tf.Variable, tf.Variable]>();
+  constructor(private readonly lr: number, private readonly weightDecay: number) {}
+
+  apply(params: Record<string, tf.Variable>, grads: tf.NamedTensorMap): void {
+    this.step++;
+    tf.tidy(() => {
+      for (const [name, grad] of Object.entries(grads)) {
+        const param = params[name]!;
+        let mv = this.moments.get(name);
+        if (!mv) {
+          mv = [tf.variable(tf.zerosLike(param), false), tf.variable(tf.zerosLike(param), false)];
+          this.moments.set(name, mv);
+        }
+        const [p, m, v] = tf.engine().runKernel(
+          TL_ADAMW,
+          { param, grad, expAvg: mv[0], expAvgSq: mv[1] },
+          { lr: this.lr, weightDecay: this.weightDecay, step: this.step },
+        ) as tf.Tensor[];
+        param.assign(p!);
+        mv[0].assign(m!);
+        mv[1].assign(v!);
+      }
+    });
+  }
+
+  dispose(): void {
+    for (const [m, v] of this.moments.values()) tf.dispose([m, v]);
+  }
+}
+
+async function bench(): Promise<void> {
   const shape = cpuDryRun ? TINY : BASE;
+  const batchSize = cpuDryRun ? 4 : 32;
+  await useCuda(false);
   const params = tf.tidy(() => createBertParams(shape, 0));
-  const batch = createBertBatch(shape, cpuDryRun ? 4 : 32, cpuDryRun ? 16 : 128, 0);
-  const optimizer = tf.train.adam(2e-5);
-  // @tl/core's bertTrainStep, split so the time to *issue* a step (JS + kernel launches) shows
-  // apart from the wait for the GPU: issue ≈ total means the host, not the GPU, sets the pace.
-  let issueMs = 0;
-  const step = (i: number): number => {
-    const t = performance.now();
-    const { loss, grads } = bertLossAndGrads(shape, params, batch, { dropout, seed: i });
-    // Gradients come keyed by HF name; the optimizer wants tfjs's variable names (as bertTrainStep does).
-    optimizer.applyGradients(Object.entries(grads).map(([name, tensor]) => ({ name: params[name]!.name, tensor })));
-    tf.dispose(grads);
-    issueMs += performance.now() - t;
-    const value = loss.dataSync()[0]!;
-    loss.dispose();
-    return value;
-  };
-  step(0);
-  step(1);
-  issueMs = 0;
-  const t0 = performance.now();
-  let loss = 0;
-  for (let i = 0; i < benchSteps; i++) loss = step(i + 2);
-  const ms = (performance.now() - t0) / benchSteps;
-  issueMs /= benchSteps;
-  const name = autocast ? 'bf16' : 'fp32';
-  const samples = ((cpuDryRun ? 4 : 32) / ms) * 1000;
-  (report.bench as Record<string, unknown>)[name] = { step_ms: ms, issue_ms: issueMs, samples_per_s: samples, loss, tensors: tf.memory().numTensors };
-  log(`${cpuDryRun ? 'tiny (dry run)' : 'BERT-base'} train step ${name}: ${ms.toFixed(1)} ms (${issueMs.toFixed(1)} ms to issue), ${samples.toFixed(1)} samples/s (dropout ${dropout})`);
+  const batch = createBertBatch(shape, batchSize, cpuDryRun ? 16 : 128, 0);
+  const results = report.bench as Record<string, unknown>;
+  for (const [name, autocast, fused] of [
+    ['fp32', false, false],
+    ['fp32_tl_adamw', false, true],
+    ['bf16', 'bf16', false],
+    ['bf16_tl_adamw', 'bf16', true],
+  ] as const) {
+    await useCuda(autocast); // the live backend switches autocast; params stay where they are
+    const adam = fused ? undefined : tf.train.adam(2e-5);
+    const adamw = fused ? new FusedAdamW(2e-5, 0.01) : undefined;
+    // @tl/core's bertTrainStep, split so the time to *issue* a step (JS + kernel launches) shows
+    // apart from the wait for the GPU: issue ≈ total means the host, not the GPU, sets the pace.
+    let issueMs = 0;
+    const step = (i: number): number => {
+      const t = performance.now();
+      const { loss, grads } = bertLossAndGrads(shape, params, batch, { dropout, seed: i });
+      // Gradients come keyed by HF name; tfjs's optimizer wants its variable names (as bertTrainStep does).
+      if (adam) adam.applyGradients(Object.entries(grads).map(([n, tensor]) => ({ name: params[n]!.name, tensor })));
+      else adamw!.apply(params, grads);
+      tf.dispose(grads);
+      issueMs += performance.now() - t;
+      const value = loss.dataSync()[0]!;
+      loss.dispose();
+      return value;
+    };
+    step(0);
+    step(1);
+    issueMs = 0;
+    const t0 = performance.now();
+    let loss = 0;
+    for (let i = 0; i < benchSteps; i++) loss = step(i + 2);
+    const ms = (performance.now() - t0) / benchSteps;
+    issueMs /= benchSteps;
+    const samples = (batchSize / ms) * 1000;
+    results[name] = { step_ms: ms, issue_ms: issueMs, samples_per_s: samples, loss, tensors: tf.memory().numTensors };
+    log(`${cpuDryRun ? 'tiny (dry run)' : 'BERT-base'} train step ${name}: ${ms.toFixed(1)} ms (${issueMs.toFixed(1)} ms to issue), ${samples.toFixed(1)} samples/s (dropout ${dropout})`);
+    adam?.dispose();
+    adamw?.dispose();
+    save();
+  }
   disposeBatch(batch);
   tf.dispose(Object.values(params));
-  optimizer.dispose();
 }
 
 async function main(): Promise<void> {
@@ -173,13 +248,13 @@ async function main(): Promise<void> {
   save();
   await gradientParity();
   save();
+  await fusedChecks();
+  save();
   if (!argv.includes('--no-bench')) {
     report.bench = cpuDryRun
       ? { model: 'bert-tiny-test (dry run)', batch: 4, seq: 16, steps: benchSteps, dropout }
       : { model: 'bert-base', batch: 32, seq: 128, steps: benchSteps, dropout };
-    await bench(false);
-    save();
-    await bench('bf16');
+    await bench();
   }
   report.finished = new Date().toISOString();
   save();

@@ -4,19 +4,21 @@ import type { LoadedAddon } from '../native/addon.js';
 import { registerTorchKernels } from '../kernels/register.js';
 import { TorchBackend, type TorchBackendOptions } from '../torch-backend.js';
 
-const registeredWith = new Map<string, string>();
+const registeredDevice = new Map<string, number>();
 
 /**
- * Registers (or re-registers, when the options changed) the tfjs backend `name` over the addon with
- * its kernels, and makes it the active tfjs backend. Low priority, so tfjs never picks it unasked.
+ * Registers the tfjs backend `name` over the addon with its kernels (again only when the device
+ * changed, which drops the old backend) and makes it the active tfjs backend; the autocast setting
+ * applies to the live backend, so switching it keeps every tensor. Low priority, so tfjs never picks
+ * it unasked.
  */
 export async function activateTorchBackend(name: string, loaded: LoadedAddon, options: TorchBackendOptions): Promise<void> {
-  const key = JSON.stringify(options);
-  if (registeredWith.get(name) !== key) {
+  if (registeredDevice.get(name) !== options.device) {
     if (tf.findBackendFactory(name)) tf.removeBackend(name);
     tf.registerBackend(name, () => new TorchBackend(loaded, options), 0);
-    registeredWith.set(name, key);
+    registeredDevice.set(name, options.device);
   }
   registerTorchKernels(name, loaded.addon);
   await activateTfjsBackend(name);
+  (tf.backend() as TorchBackend).autocastBf16 = options.autocastBf16 ?? false;
 }

@@ -3,6 +3,7 @@ import { isTlError, TlError } from '@tl/core';
 import type { TorchAddon } from '../native/addon.js';
 import { CREATION_KERNELS } from './creation.js';
 import { elementwiseKernels } from './elementwise.js';
+import { FUSED_KERNELS, registerFusedGradients } from './fused.js';
 import { INDEXING_KERNELS } from './indexing.js';
 import type { TorchKernel, TorchKernelArgs } from './kernel.js';
 import { LINALG_KERNELS } from './linalg.js';
@@ -18,6 +19,7 @@ export function torchKernels(addon: TorchAddon): TorchKernel[] {
     ...SHAPE_KERNELS,
     ...INDEXING_KERNELS,
     ...CREATION_KERNELS,
+    ...FUSED_KERNELS,
   ];
 }
 
@@ -28,6 +30,7 @@ export function torchKernels(addon: TorchAddon): TorchKernel[] {
  */
 export function registerTorchKernels(backendName: string, addon: TorchAddon): string[] {
   const names: string[] = [];
+  registerFusedGradients();
   for (const kernel of torchKernels(addon)) {
     names.push(kernel.name);
     if (getKernel(kernel.name, backendName)) continue;

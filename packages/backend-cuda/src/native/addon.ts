@@ -74,6 +74,12 @@ export interface TorchAddon {
   fill(shape: readonly number[], value: number, dtype: number, device: DeviceCode): void;
   range(start: number, step: number, count: number, dtype: number, device: DeviceCode): void;
   linspace(start: number, stop: number, num: number, device: DeviceCode): void;
+
+  dropout(x: Handle, rate: number, seed: number): void;
+  adamW(
+    param: Handle, grad: Handle, expAvg: Handle, expAvgSq: Handle,
+    lr: number, beta1: number, beta2: number, eps: number, weightDecay: number, step: number,
+  ): void;
 }
 
 /** The loaded addon and the buffer its ops describe their outputs in. */
