@@ -63,6 +63,7 @@ const auxiliary = wordnet.synsets
 /** The conditions: a name, the CLI specs, and how the model starts. */
 const CONDITIONS = [
   { name: 'plain', note: 'plain fine-tuning (baseline)', specs: [] },
+  { name: 'plain-3x', note: 'plain, 3× the epochs (as many steps as eda:n=2 takes)', specs: [], epochsFactor: 3 },
   { name: 'scratch', note: 'no transfer: random init', specs: [], scratch: true },
   { name: 'share-embeddings', note: 'random init, share:select=embeddings', specs: ['share:select=embeddings'], scratch: true, source: true },
   { name: 'reinit', note: 'reinit:layers=1', specs: ['reinit:layers=1'] },
@@ -82,8 +83,8 @@ const only = opt.only?.split(',');
 // `layerwise` repeats two rows above in one spec; it runs when asked for (--only).
 const conditions = CONDITIONS.filter((c) => (only ? only.includes(c.name) : !c.extra));
 
-const args = (seed, outputDir) => ({
-  numTrainEpochs: epochs,
+const args = (seed, outputDir, factor = 1) => ({
+  numTrainEpochs: epochs * factor,
   batchSize: 32,
   evalBatchSize: 128,
   learningRate: Number(opt.lr),
@@ -123,7 +124,7 @@ async function runOnce(c, seed) {
       const { AuxiliaryData } = await import('@tl/plugins');
       strategies.push(new AuxiliaryData({ examples: auxiliary, ratio: 1 }));
     }
-    const trainer = new Trainer({ model, collator, strategies, args: args(seed, outputDir), ...(source && { source }) });
+    const trainer = new Trainer({ model, collator, strategies, args: args(seed, outputDir, c.epochsFactor), ...(source && { source }) });
     await trainer.fit(train);
     metrics = await evaluateModel(model, collator, test, { batchSize: 128 });
     trainer.dispose();

@@ -115,6 +115,17 @@ describe('ContextualAugmentation', () => {
     model.dispose();
   });
 
+  it('cuts texts longer than the model can position (64 here), keeping the closing [SEP]', async () => {
+    const dir = `${FIXTURES}bert-mlm`;
+    const { model } = await loadModel(dir, { task: 'masked-lm' });
+    const tokenizer = await TextTokenizer.fromFolder(dir);
+    const long = Array.from({ length: 40 }, () => 'copyright notice').join(' ');
+    const [copy] = new ContextualAugmentation({ mlm: { model, tokenizer } }).augment([long], model, tokenizer, 1);
+    expect(copy!.maskedIds).toHaveLength(64);
+    expect(copy!.maskedIds[63]).toBe(tokenizer.specialTokenIds.sep);
+    model.dispose();
+  });
+
   it('enriches a training set through the Trainer hook, loading the model folder itself', async () => {
     const strategy = ContextualAugmentation.fromOptions({ model: `${FIXTURES}bert-mlm`, n: '1' });
     const { model } = await loadModel(`${FIXTURES}bert-cls`);

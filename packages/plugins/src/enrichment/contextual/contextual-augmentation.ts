@@ -110,9 +110,12 @@ export class ContextualAugmentation implements TransferStrategy {
     const maskId = tokenizer.specialTokenIds.mask;
     const padId = tokenizer.specialTokenIds.pad ?? 0;
     if (maskId === undefined) throw new TlError('STRATEGY', `strategy "contextual": ${tokenizer.source} has no mask token`);
+    const limit = Math.min(this.maxLength, maxPositions(model));
     const rows: { ids: number[]; positions: number[]; random: SeededRandom }[] = [];
     texts.forEach((text, i) => {
-      const ids = tokenizer.encode(text).ids.slice(0, this.maxLength);
+      const all = tokenizer.encode(text).ids;
+      // Longer texts are cut to what the model can position, keeping the closing special token.
+      const ids = all.length <= limit ? all : [...all.slice(0, limit - 1), all[all.length - 1]!];
       const candidates = ids.map((id, p) => (tokenizer.allSpecialIds.has(id) ? -1 : p)).filter((p) => p >= 0);
       for (let c = 0; c < this.copies; c++) {
         const random = new SeededRandom(Math.imul(seed + 0x632be5ab, 0x9e3779b1) ^ (i * 131 + c));
@@ -183,6 +186,13 @@ export class ContextualAugmentation implements TransferStrategy {
     }
     return top[top.length - 1]!;
   }
+}
+
+/** Positions the model can embed: `max_position_embeddings`, less RoBERTa's padding offset. */
+function maxPositions(model: Model): number {
+  const max = model.config['max_position_embeddings'];
+  const n = typeof max === 'number' ? max : 512;
+  return model.modelType === 'roberta' ? n - 2 : n;
 }
 
 /** The ids of the k largest scores that pass `keep`, largest first (ties: smaller id first). */
