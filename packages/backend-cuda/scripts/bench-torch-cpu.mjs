@@ -4,9 +4,10 @@
  * drift between runs; the ratio is what to compare). The step is @tl/core's BERT-shaped step in
  * tfjs ops (embeddings, attention, GELU, LayerNorm, CE) plus tfjs's Adam, batch 32, seq 128.
  *
- *   node scripts/bench-torch-cpu.mjs [tiny|mini] [steps] [--dropout 0.1] [--threads N] [--no-anchor] [--profile]
+ *   node scripts/bench-torch-cpu.mjs [tiny|mini] [steps] [--dropout 0.1] [--threads N] [--tl-adamw] [--no-anchor] [--profile]
  *
  * --threads N sets ATen's thread count on both sides (the anchor's torch.set_num_threads is patched).
+ * --tl-adamw updates with the fused TlAdamW kernel (FusedAdamW, torch's AdamW) instead of tfjs's Adam.
  *
  * Needs the addon built (build:native) and, for the anchor, Debian's python3-torch.
  * Besides wall time it reports CPU time per step (user + system, all threads) for both sides — the
@@ -18,9 +19,9 @@ import { existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import * as tf from '@tensorflow/tfjs-core';
-import { TorchCpuBackend } from '../dist/index.js';
+import { FusedAdamW, TorchCpuBackend } from '../dist/index.js';
 // @tl/core's shared BERT-shaped step (its bench module is not part of the package's public API).
-import { BERT_SHAPES, bertTrainStep, createBertBatch, createBertParams, disposeBatch } from '../../core/dist/bench/bert-shaped-step.js';
+import { BERT_SHAPES, bertLossAndGrads, bertTrainStep, createBertBatch, createBertParams, disposeBatch } from '../../core/dist/bench/bert-shaped-step.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
 // The anchor runs with the environment this script was given (loading the addon sets
@@ -47,8 +48,17 @@ const backend = new TorchCpuBackend({ threads });
 await backend.init();
 const params = tf.tidy(() => createBertParams(shape, 0));
 const batch = createBertBatch(shape, batchSize, seq, 0);
+const fused = flag('--tl-adamw') ? new FusedAdamW(2e-5) : undefined;
 const optimizer = tf.train.adam(2e-5);
-const run = (i) => bertTrainStep(shape, params, batch, optimizer, { dropout, seed: i });
+const run = (i) => {
+  if (!fused) return bertTrainStep(shape, params, batch, optimizer, { dropout, seed: i });
+  const { loss, grads } = bertLossAndGrads(shape, params, batch, { dropout, seed: i });
+  fused.apply(params, grads);
+  tf.dispose(grads);
+  const value = loss.dataSync()[0];
+  loss.dispose();
+  return value;
+};
 
 run(0); // warm-up: allocator, optimizer moments
 const tensorsBefore = tf.memory().numTensors;
@@ -73,6 +83,7 @@ const ours = {
   batch: batchSize,
   seq,
   dropout,
+  optimizer: fused ? 'TlAdamW' : 'tfjs adam',
   train_step_ms: Math.round(stepMs * 10) / 10,
   train_samples_per_s: Math.round((batchSize / stepMs) * 1000 * 100) / 100,
   train_step_cpu_ms: Math.round(cpuStepMs * 10) / 10,
@@ -94,6 +105,7 @@ if (profile) {
 disposeBatch(batch);
 tf.dispose(Object.values(params));
 optimizer.dispose();
+fused?.dispose();
 
 const anchorScript = process.env.TL_TORCH_ANCHOR ?? join(here, '../../../../shared/anchors/torch_cpu_bert.py');
 if (!flag('--no-anchor') && existsSync(anchorScript)) {

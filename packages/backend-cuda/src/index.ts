@@ -13,6 +13,7 @@ export { TorchBackend, type TorchBackendOptions } from './torch-backend.js';
 export { loadAddon, type TorchAddon, type LoadedAddon } from './native/addon.js';
 export { registerTorchKernels, torchKernels } from './kernels/register.js';
 export { TL_ADAMW, TL_DROPOUT } from './kernels/fused.js';
+export { FusedAdamW } from './optim/fused-adamw.js';
 
 /** Reads an optional numeric option given on a command line (`--device 1` arrives as '1'). */
 function numberOption(options: Record<string, unknown> | undefined, key: string): number | undefined {

@@ -16,6 +16,7 @@ import { TorchCpuBackend } from '../../src/backends/torch-cpu-backend.js';
 import { loadAddon } from '../../src/native/addon.js';
 import type { TorchBackend } from '../../src/torch-backend.js';
 import { TL_ADAMW, TL_DROPOUT } from '../../src/kernels/fused.js';
+import { FusedAdamW } from '../../src/optim/fused-adamw.js';
 import { kernelCases } from '../../test/differential/cases.js';
 import { difference, evaluate } from '../../test/differential/compare.js';
 import {
@@ -153,39 +154,6 @@ async function fusedChecks(): Promise<void> {
 }
 
 const BASE: BertShape = { layers: 12, hidden: 768, heads: 12, intermediate: 3072, vocab: 30522, maxPositions: 512, typeVocab: 2, labels: 2 };
-
-/** torch.optim.AdamW through the fused TlAdamW kernel: one tfjs op per parameter instead of ~13. */
-class FusedAdamW {
-  private step = 0;
-  private readonly moments = new Map<string, [tf.Variable, tf.Variable]>();
-  constructor(private readonly lr: number, private readonly weightDecay: number) {}
-
-  apply(params: Record<string, tf.Variable>, grads: tf.NamedTensorMap): void {
-    this.step++;
-    tf.tidy(() => {
-      for (const [name, grad] of Object.entries(grads)) {
-        const param = params[name]!;
-        let mv = this.moments.get(name);
-        if (!mv) {
-          mv = [tf.variable(tf.zerosLike(param), false), tf.variable(tf.zerosLike(param), false)];
-          this.moments.set(name, mv);
-        }
-        const [p, m, v] = tf.engine().runKernel(
-          TL_ADAMW,
-          { param, grad, expAvg: mv[0], expAvgSq: mv[1] },
-          { lr: this.lr, weightDecay: this.weightDecay, step: this.step },
-        ) as tf.Tensor[];
-        param.assign(p!);
-        mv[0].assign(m!);
-        mv[1].assign(v!);
-      }
-    });
-  }
-
-  dispose(): void {
-    for (const [m, v] of this.moments.values()) tf.dispose([m, v]);
-  }
-}
 
 async function bench(): Promise<void> {
   const shape = cpuDryRun ? TINY : BASE;
