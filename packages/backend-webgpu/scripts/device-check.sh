@@ -15,7 +15,8 @@
 # BUDGET_S); the run is killed at BUDGET_S + 40 s.
 # Knobs: DAWN_BACKEND (vulkan), SIZES (tiny,mini,base: the BERT-shaped stand-in step), TRAINER_SIZES
 # (base: the same through @tl/core's buildModel + Trainer; empty to skip), BATCH (32), SEQ (128),
-# SUBMIT_BATCH (tfjs's WEBGPU_DEFERRED_SUBMIT_BATCH_SIZE, dispatches per queue submit; tfjs: 15).
+# SUBMIT_BATCH (tfjs's WEBGPU_DEFERRED_SUBMIT_BATCH_SIZE, dispatches per queue submit; tfjs: 15),
+# BASELINE=1 (also time the largest stand-in step without tl's speed-ups: before/after in one run).
 set -uo pipefail
 
 ROOT="$(cd "$(dirname "$0")/../../.." && pwd)"
@@ -81,7 +82,7 @@ nvidia-smi --query-gpu=name,driver_version,memory.total --format=csv,noheader 2>
 timeout "$((BUDGET_S + 40))" "$NODE" "$BUNDLE/device-check.mjs" \
   --out "$OUT" --dawn-backend "${DAWN_BACKEND:-vulkan}" --fixture "$BUNDLE/fixture" --budget-s "$BUDGET_S" \
   --sizes "${SIZES:-tiny,mini,base}" --trainer-sizes "${TRAINER_SIZES-base}" --batch "${BATCH:-32}" --seq "${SEQ:-128}" \
-  ${SUBMIT_BATCH:+--submit-batch "$SUBMIT_BATCH"}
+  ${SUBMIT_BATCH:+--submit-batch "$SUBMIT_BATCH"} ${BASELINE:+--baseline}
 rc=$?
 rm -rf "$WORK"
 echo "device-check exit $rc"

@@ -11,7 +11,8 @@
  *      for --trainer-sizes;
  *   6. the optimizer alone on the largest size's parameters: @tl/core's AdamW op by op
  *      (`useKernel: false`) against its fused-kernel path;
- *   7. a per-kernel profile of one step of the largest size (where the time goes).
+ *   7. a per-kernel profile of one step of the largest size (where the time goes);
+ *   with --baseline, also the largest stand-in step without tl's speed-ups (before/after in one run).
  * Writes $OUT/webgpu-device.json (and prints a summary). Each phase has a deadline so the whole run
  * stays under the time it is given.
  */
@@ -20,7 +21,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs-core';
 import { AdamW, Callback, PaddingCollator, Trainer, TL_ADAMW_UPDATE, buildModel, createEngine, hasAdamWKernel, type StepContext } from '@tl/core';
-import { WebGpuBackend, withTfjsKernels, type WebGpuBackendOptions } from '../src/index.js';
+import { WebGpuBackend, withTfjsKernels, withoutTlSpeedups, type WebGpuBackendOptions } from '../src/index.js';
 import {
   BERT_SHAPES,
   bertLogits,
@@ -49,6 +50,8 @@ interface Args {
   seq: number;
   /** tfjs's WEBGPU_DEFERRED_SUBMIT_BATCH_SIZE (dispatches per queue submit; tfjs default 15). */
   submitBatch?: number;
+  /** Also time the largest stand-in step without tl's speed-ups (the "before" number). */
+  baseline: boolean;
 }
 
 function parseArgs(argv: string[]): Args {
@@ -66,6 +69,7 @@ function parseArgs(argv: string[]): Args {
     batch: Number(get('batch') ?? 32),
     seq: Number(get('seq') ?? 128),
     submitBatch: get('submit-batch') ? Number(get('submit-batch')) : undefined,
+    baseline: argv.includes('--baseline'),
   };
 }
 
@@ -436,6 +440,16 @@ async function main(): Promise<void> {
       // HF PyTorch BERT-base fine-tuning on an H200 (DESIGN.md): 534 samples/s fp32 at batch 32, seq 128.
       const vsTorch = size === 'base' && r.batch === 32 && r.seq === 128 ? `, ${(r.samplesPerSecond / 534).toFixed(3)}× PyTorch fp32 (H200)` : '';
       log(`bench ${size} b${r.batch} s${r.seq}: ${r.msPerStep.toFixed(1)} ms/step, ${r.samplesPerSecond.toFixed(1)} samples/s${vsTorch} (first step ${r.firstStepMs.toFixed(0)} ms, loss ${r.losses[0]!.toFixed(4)} → ${r.losses.at(-1)!.toFixed(4)}, AdamW: ${r.optimizer})`);
+      await save();
+    }
+
+    const biggest = results.at(-1);
+    if (args.baseline && biggest) {
+      // The same step with tfjs's UnsortedSegmentSum and without @tl/core's fused kernels (AdamW,
+      // LayerNorm, GELU by tfjs ops): what this package ran before them.
+      const r = await withoutTlSpeedups(() => bench(biggest.size, shapeOf(biggest.size), args.batch, args.seq, Math.min(args.budgetS * 0.8, elapsed() + 30)));
+      report.baseline = r;
+      log(`baseline (no tl speed-ups) ${r.size} b${r.batch} s${r.seq}: ${r.msPerStep.toFixed(1)} ms/step, ${r.samplesPerSecond.toFixed(1)} samples/s vs ${biggest.samplesPerSecond.toFixed(1)} with them (${(biggest.samplesPerSecond / r.samplesPerSecond).toFixed(2)}×)`);
       await save();
     }
 

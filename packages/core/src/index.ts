@@ -128,3 +128,7 @@ export { runTransferExperiment, summarise as summariseTransfer, budgetCount, TRA
 export { meanStd, gainPoints, relativeErrorReduction, dataEfficiency, type CurvePoint, type DataEfficiency } from './transfer/experiment/transfer-metrics.js';
 export { TL_ADAMW_UPDATE, hasAdamWKernel, runAdamWKernel, type AdamWKernelInputs, type AdamWKernelAttrs } from './training/optim/adamw-kernel.js';
 export { TL_DROPOUT, dropoutHash, dropoutKeys, dropoutThreshold, dropoutMaskReference, hasDropoutKernel, runDropoutKernel, type DropoutKernelAttrs } from './nn/dropout-kernel.js';
+export { layerNorm } from './nn/layer-norm.js';
+export { TL_LAYER_NORM, TL_LAYER_NORM_BACKWARD, hasLayerNormKernels, runLayerNormKernel, type LayerNormKernelAttrs } from './nn/layer-norm-kernel.js';
+export { TL_GELU, TL_GELU_BACKWARD, hasGeluKernels, runGeluKernel } from './nn/gelu-kernel.js';
+export { activation, type Activation } from './nn/activations.js';

@@ -1,10 +1,12 @@
 import * as tf from '@tensorflow/tfjs-core';
+import { activation, layerNorm as fusedLayerNorm } from '@tl/core';
 
 /**
  * A BERT-shaped classifier written in plain tfjs ops, for this package's tests, browser example and
- * device benchmark. It uses the op patterns of the real encoder (embeddings by `gather`, LayerNorm by
- * `moments`, attention via `matMul(q, k, false, true)` with an additive padding mask, erf GELU,
- * torch-layout [out, in] linear weights, tanh pooler, softmax cross-entropy).
+ * device benchmark. It uses the op patterns of the real encoder (embeddings by `gather`, LayerNorm as
+ * @tl/core's `layerNorm` — the fused TL_LAYER_NORM kernels where registered, `moments` otherwise —,
+ * attention via `matMul(q, k, false, true)` with an additive padding mask, core's erf GELU, torch-layout
+ * [out, in] linear weights, tanh pooler, softmax cross-entropy).
  * TODO(lead): once @tl/core's encoder models and Trainer land, the browser example and the device
  * benchmark should run those instead (the tests keep this as a kernel-level stand-in).
  * Reads are asynchronous throughout: WebGPU in Node has no synchronous readback.
@@ -127,13 +129,11 @@ function linear(x: tf.Tensor2D, w: tf.Tensor, b: tf.Tensor): tf.Tensor2D {
 }
 
 function layerNorm(x: tf.Tensor2D, g: tf.Tensor, b: tf.Tensor, eps: number): tf.Tensor2D {
-  const { mean, variance } = tf.moments(x, -1, true);
-  return tf.add(tf.mul(tf.mul(tf.sub(x, mean), tf.rsqrt(tf.add(variance, eps))), g), b);
+  return fusedLayerNorm(x, g, b, eps) as tf.Tensor2D;
 }
 
-function gelu(x: tf.Tensor): tf.Tensor {
-  return tf.mul(tf.mul(x, 0.5), tf.add(tf.erf(tf.mul(x, Math.SQRT1_2)), 1));
-}
+/** @tl/core's erf GELU: the fused TL_GELU kernels where registered, tfjs ops otherwise. */
+const gelu = activation('gelu');
 
 /** Classifier logits [batch, labels] (eval mode: no dropout, so comparable across backends and with HF). */
 export function bertLogits(shape: BertShape, p: BertParams, batch: BertBatch): tf.Tensor2D {

@@ -2,13 +2,26 @@ import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-backend-webgpu';
 import { adamwWebGpuConfig } from './adamw/adamw-webgpu.js';
 import { dropoutWebGpuConfig } from './dropout/dropout-webgpu.js';
+import { geluBackwardWebGpuConfig, geluWebGpuConfig } from './gelu/gelu-webgpu.js';
+import { layerNormBackwardWebGpuConfig, layerNormWebGpuConfig } from './layer-norm/layer-norm-webgpu.js';
 import { splitKSafe } from './splitk-transpose-b.js';
 import { unsortedSegmentSumWebGpu } from './unsorted-segment-sum/unsorted-segment-sum-webgpu.js';
 
 const BACKEND = 'webgpu';
 let registered = false;
+/** @tl/core's optional fused kernels (new kernel names): core calls each one when it is registered. */
+const FUSED: readonly tf.KernelConfig[] = [
+  adamwWebGpuConfig,
+  dropoutWebGpuConfig,
+  layerNormWebGpuConfig,
+  layerNormBackwardWebGpuConfig,
+  geluWebGpuConfig,
+  geluBackwardWebGpuConfig,
+];
 /** tfjs's kernels that tl replaced, by name: tl's delegate to them, and `withTfjsKernels` swaps them back. */
-const replaced = new Map<string, { readonly tfjs: tf.KernelConfig; readonly tl: tf.KernelConfig }>();
+const replaced = new Map<string, { readonly tfjs: tf.KernelConfig; readonly tl: tf.KernelConfig; readonly purpose: Purpose }>();
+/** A replacement fixes a tfjs bug (wrong results) or makes tfjs faster. */
+type Purpose = 'fix' | 'speed';
 
 /**
  * Registers tl's kernel changes for the tfjs `webgpu` backend (idempotent): fixes for tfjs bugs and
@@ -19,10 +32,9 @@ export function registerWebGpuKernels(): void {
   if (registered) return;
   registered = true;
   const transpose = requireKernel(tf.Transpose).kernelFunc;
-  for (const name of [tf.BatchMatMul, tf._FusedMatMul]) replaceKernel(splitKSafe(requireKernel(name), transpose));
-  replaceKernel(unsortedSegmentSumWebGpu(requireKernel(tf.UnsortedSegmentSum), requireKernel(tf.Fill).kernelFunc));
-  // @tl/core's optional fused kernels (new kernel names, nothing to replace): core calls them when registered.
-  for (const config of [adamwWebGpuConfig, dropoutWebGpuConfig]) {
+  for (const name of [tf.BatchMatMul, tf._FusedMatMul]) replaceKernel(splitKSafe(requireKernel(name), transpose), 'fix');
+  replaceKernel(unsortedSegmentSumWebGpu(requireKernel(tf.UnsortedSegmentSum), requireKernel(tf.Fill).kernelFunc), 'speed');
+  for (const config of FUSED) {
     if (!tf.getKernel(config.kernelName, BACKEND)) tf.registerKernel(config);
   }
 }
@@ -33,8 +45,8 @@ function requireKernel(name: string): tf.KernelConfig {
   return k;
 }
 
-function replaceKernel(config: tf.KernelConfig): void {
-  replaced.set(config.kernelName, { tfjs: requireKernel(config.kernelName), tl: config });
+function replaceKernel(config: tf.KernelConfig, purpose: Purpose): void {
+  replaced.set(config.kernelName, { tfjs: requireKernel(config.kernelName), tl: config, purpose });
   tf.unregisterKernel(config.kernelName, BACKEND);
   tf.registerKernel(config);
 }
@@ -58,5 +70,20 @@ export async function withTfjsKernels<T>(fn: () => Promise<T> | T, names: readon
     return await fn();
   } finally {
     swap('tl');
+  }
+}
+
+/**
+ * Runs `fn` without tl's speed-ups: tfjs's own kernel in place of each replacement made for speed
+ * (bug fixes stay), and @tl/core's fused kernels unregistered (so core composes tfjs ops, as it
+ * did before they existed); then restores them. The baseline the device check measures against.
+ */
+export async function withoutTlSpeedups<T>(fn: () => Promise<T> | T): Promise<T> {
+  for (const config of FUSED) if (tf.getKernel(config.kernelName, BACKEND)) tf.unregisterKernel(config.kernelName, BACKEND);
+  try {
+    const speedups = [...replaced].filter(([, r]) => r.purpose === 'speed').map(([name]) => name);
+    return await withTfjsKernels(fn, speedups);
+  } finally {
+    for (const config of FUSED) if (!tf.getKernel(config.kernelName, BACKEND)) tf.registerKernel(config);
   }
 }

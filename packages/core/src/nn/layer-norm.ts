@@ -1,4 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
+import { hasLayerNormKernels, runLayerNormKernel } from './layer-norm-kernel.js';
 import type { Initializer } from './init.js';
 import type { ParameterStore } from './parameter-store.js';
 
@@ -20,9 +21,17 @@ export class LayerNorm {
   }
 
   apply(x: tf.Tensor): tf.Tensor {
-    const axis = x.rank - 1;
-    const { mean, variance } = tf.moments(x, axis, true);
-    const normed = tf.mul(tf.sub(x, mean), tf.rsqrt(tf.add(variance, this.eps)));
-    return tf.add(tf.mul(normed, this.store.get(this.weightName)), this.store.get(this.biasName));
+    return layerNorm(x, this.store.get(this.weightName), this.store.get(this.biasName), this.eps);
   }
+}
+
+/**
+ * LayerNorm over the last axis (torch semantics): the backend's fused TL_LAYER_NORM kernel when it
+ * registers one (layer-norm-kernel.ts), else tfjs ops.
+ */
+export function layerNorm(x: tf.Tensor, gamma: tf.Tensor, beta: tf.Tensor, eps: number): tf.Tensor {
+  if (x.dtype === 'float32' && x.rank >= 1 && hasLayerNormKernels()) return runLayerNormKernel(x, gamma, beta, eps);
+  const { mean, variance } = tf.moments(x, x.rank - 1, true);
+  const normed = tf.mul(tf.sub(x, mean), tf.rsqrt(tf.add(variance, eps)));
+  return tf.add(tf.mul(normed, gamma), beta);
 }
