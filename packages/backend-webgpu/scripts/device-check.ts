@@ -8,7 +8,7 @@
  *      kernel when registered) in samples/s: tiny, mini, base at batch 32 × seq 128 — BERT-base is
  *      the number to compare with HF PyTorch (534 samples/s fp32 on an H200);
  *   5. the same through @tl/core's real path (`buildModel` + `Trainer`: dropout, clipping, schedule)
- *      for --trainer-sizes;
+ *      for --trainer-sizes, and a per-kernel profile of one such step when the budget allows;
  *   6. the optimizer alone on the largest size's parameters: @tl/core's AdamW op by op
  *      (`useKernel: false`) against its fused-kernel path;
  *   7. a per-kernel profile of one step of the largest size (where the time goes);
@@ -301,6 +301,8 @@ interface TrainerBenchResult {
   losses: number[];
   /** The engine's tensor count was the same after every timed step (no leak). */
   tensorsFlat: boolean;
+  /** Kernels of one more Trainer step (wall time inflated by the profiling), when asked for. */
+  profile?: ProfileSummary & { wallMs: number };
 }
 
 /**
@@ -309,7 +311,7 @@ interface TrainerBenchResult {
  * with weight decay). The examples are pre-tokenized (random ids, a sentence pair at full length),
  * so the tokenizer is not measured.
  */
-async function trainerBench(size: string, shape: BertShape, batchSize: number, seq: number, steps: number): Promise<TrainerBenchResult> {
+async function trainerBench(size: string, shape: BertShape, batchSize: number, seq: number, steps: number, profile: boolean): Promise<TrainerBenchResult> {
   const model = buildModel(hfBertConfig(shape), { seed: 0 });
   const encodings = new Map<string, { inputIds: number[]; tokenTypeIds: number[] }>();
   let s = 777;
@@ -333,8 +335,22 @@ async function trainerBench(size: string, shape: BertShape, batchSize: number, s
     args: { outputDir, batchSize, maxSteps: steps + 1, learningRate: 2e-5, weightDecay: 0.01, warmupSteps: 1, shuffle: false },
   });
   const start = performance.now();
+  let profiled: (ProfileSummary & { wallMs: number }) | undefined;
   try {
     await trainer.fit(examples);
+    if (profile) {
+      // One more step (pipelines compiled), through a fresh Trainer on the same model: where the
+      // Trainer's step spends what the stand-in's does not (clipping, dropout, syncs, ...). Being that
+      // Trainer's first step, it also creates AdamW's moments (2 ZerosLike per parameter).
+      const once = new Trainer({ model, collator, args: { outputDir, batchSize, maxSteps: 1, learningRate: 2e-5, weightDecay: 0.01, shuffle: false } });
+      try {
+        const t = performance.now();
+        const info = await tf.profile(async () => void (await once.fit(examples.slice(0, batchSize))));
+        profiled = { ...summariseProfile(info), wallMs: performance.now() - t };
+      } finally {
+        once.dispose();
+      }
+    }
   } finally {
     trainer.dispose();
     model.dispose();
@@ -353,11 +369,12 @@ async function trainerBench(size: string, shape: BertShape, batchSize: number, s
     firstStepMs: clock.ends[0]! - start,
     losses: clock.losses,
     tensorsFlat: clock.tensors.slice(1).every((n) => n === clock.tensors[1]),
+    profile: profiled,
   };
 }
 
 /** Kernel time of one BERT-base step by kernel name (needs timestamp-query; otherwise wall time only). */
-async function profileStep(shape: BertShape, batchSize: number, seq: number): Promise<{ kernelMsTotal: number; kernelCalls: number; top: { kernel: string; ms: number; calls: number }[] }> {
+async function profileStep(shape: BertShape, batchSize: number, seq: number): Promise<ProfileSummary> {
   const params = createBertParams(shape, 1, bertParamValues(shape, 1));
   const batch = createBertBatch(shape, batchSize, seq, 2);
   const opt = new AdamW();
@@ -370,6 +387,21 @@ async function profileStep(shape: BertShape, batchSize: number, seq: number): Pr
     await loss.data();
     loss.dispose();
   });
+  opt.dispose();
+  disposeBatch(batch);
+  tf.dispose(Object.values(params));
+  return summariseProfile(info);
+}
+
+interface ProfileSummary {
+  /** GPU time of all kernels (0 without timestamp-query: then only the call counts mean anything). */
+  kernelMsTotal: number;
+  kernelCalls: number;
+  /** The 20 kernels with the most time (then the most calls). */
+  top: { kernel: string; ms: number; calls: number }[];
+}
+
+function summariseProfile(info: Awaited<ReturnType<typeof tf.profile>>): ProfileSummary {
   const byName = new Map<string, { ms: number; calls: number }>();
   let total = 0;
   for (const k of info.kernels) {
@@ -380,13 +412,8 @@ async function profileStep(shape: BertShape, batchSize: number, seq: number): Pr
     e.calls++;
     byName.set(k.name, e);
   }
-  opt.dispose();
-  disposeBatch(batch);
-  tf.dispose(Object.values(params));
-  const kernelCalls = info.kernels.length;
   const top = [...byName].map(([kernel, v]) => ({ kernel, ...v })).sort((a, b) => b.ms - a.ms || b.calls - a.calls).slice(0, 20);
-  // kernelMsTotal 0 means the adapter has no timestamp-query: only the call counts are meaningful.
-  return { kernelMsTotal: total, kernelCalls, top };
+  return { kernelMsTotal: total, kernelCalls: info.kernels.length, top };
 }
 
 async function main(): Promise<void> {
@@ -465,10 +492,13 @@ async function main(): Promise<void> {
         log(`skipping trainer ${size}: time budget`);
         continue;
       }
-      const r = await trainerBench(size, shapeOf(size), args.batch, args.seq, steps);
+      // Profile a step too when it fits (profiling times every kernel: a few step-times).
+      const profile = elapsed() + ((steps + 6) * estimateMs) / 1000 < args.budgetS * 0.85;
+      const r = await trainerBench(size, shapeOf(size), args.batch, args.seq, steps, profile);
       trainerResults.push(r);
       const vsTorch = size === 'base' && r.batch === 32 && r.seq === 128 ? `, ${(r.samplesPerSecond / 534).toFixed(3)}× PyTorch fp32 (H200)` : '';
       log(`trainer ${size} b${r.batch} s${r.seq} (@tl/core buildModel + Trainer): ${r.msPerStep.toFixed(1)} ms/step, ${r.samplesPerSecond.toFixed(1)} samples/s${vsTorch} (first step ${r.firstStepMs.toFixed(0)} ms, ${r.steps} timed steps, losses ${r.losses.map((l) => l.toFixed(4)).join(' ')}, tensors flat: ${r.tensorsFlat})`);
+      if (r.profile) log(`trainer ${size} profile (one step, kernel ms by op): ${JSON.stringify(r.profile)}`);
       await save();
     }
     const largest = results.at(-1);
