@@ -22,13 +22,15 @@ console.log(JSON.stringify({ backend: tf.getBackend(), logits: out.map((p) => p.
 describe('published packages', () => {
   it('install from their tarballs with npm and run the quickstart and tl predict', () => {
     const work = tempDir('tl-pack-');
-    for (const pkg of ['core', 'cli']) {
+    // @tl/cli depends on these (the demo uses the datasets and strategies), so they ship together.
+    const packages = ['core', 'plugins', 'datasets', 'cli'];
+    for (const pkg of packages) {
       execFileSync('pnpm', ['pack', '--out', join(work, `tl-${pkg}.tgz`)], { cwd: join(REPO_ROOT, 'packages', pkg), stdio: 'pipe' });
     }
     const app = join(work, 'app');
     execFileSync('mkdir', ['-p', app]);
     writeFileSync(join(app, 'package.json'), JSON.stringify({ name: 'quickstart-app', private: true, type: 'module' }));
-    execFileSync('npm', ['install', '--no-audit', '--no-fund', '../tl-core.tgz', '../tl-cli.tgz'], { cwd: app, stdio: 'pipe' });
+    execFileSync('npm', ['install', '--no-audit', '--no-fund', ...packages.map((p) => `../tl-${p}.tgz`)], { cwd: app, stdio: 'pipe' });
     writeFileSync(join(app, 'quickstart.mjs'), QUICKSTART);
 
     const texts = [
