@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { createEngine, type Engine } from '@tl/core';
+import { createEngine, SeededRandom, type Engine } from '@tl/core';
 import '../../src/index.js';
 
 /** Inputs as plain arrays, so each backend builds its own tensors from identical values. */
@@ -7,16 +7,10 @@ export type InputSpec =
   | { readonly kind: 'float'; readonly shape: number[]; readonly values: Float32Array }
   | { readonly kind: 'int'; readonly shape: number[]; readonly values: Int32Array };
 
-/** Mulberry32: a tiny seeded PRNG, so failures reproduce. */
+/** A seeded PRNG, so failures reproduce: core's SeededRandom (mulberry32). */
 export function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
+  const random = new SeededRandom(seed);
+  return () => random.next();
 }
 
 export function randn(shape: number[], seed: number, scale = 1): InputSpec {

@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { SeededRandom } from '../../src/data/random/seeded-random.js';
 
 /** test/fixtures/hf-tiny at the repo root: checkpoints written by HF transformers (see its README). */
 export const HF_TINY = resolve(dirname(fileURLToPath(import.meta.url)), '../../../../test/fixtures/hf-tiny');
@@ -18,16 +19,10 @@ export function referenceShapes(model: string): Map<string, number[]> {
   return new Map(Object.entries(reference.grads).map(([name, g]) => [name, g.shape]));
 }
 
-/** A deterministic PRNG (mulberry32) so failures reproduce from the seed. */
+/** A deterministic PRNG so failures reproduce from the seed: core's SeededRandom (mulberry32). */
 export function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
+  const random = new SeededRandom(seed);
+  return () => random.next();
 }
 
 /** A safetensors file from a header (object or raw text) and data bytes, with an optional declared length. */
