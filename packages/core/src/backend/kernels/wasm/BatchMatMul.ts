@@ -11,7 +11,7 @@ import {
   type TensorInfo,
 } from '@tensorflow/tfjs-core';
 import { overrideKernel } from '../kernel-override.js';
-import { simdKernels } from './simd/simd-module.js';
+import { gemmBatch } from './simd/simd-module.js';
 import { asWasm, heapOffset, type WasmBackendInternals } from './wasm-heap.js';
 
 /**
@@ -106,23 +106,20 @@ function batchMatMul(args: { inputs: NamedTensorInfoMap; backend: unknown; attrs
   // Aᵀ is read through strides; Bᵀ is materialised (the GEMM wants B row-major).
   const bt = transposeB ? swapLastTwo(backend, b) : b;
   try {
-    const gemm = simdKernels(backend).gemm;
-    const rsA = transposeA ? 1 : k;
-    const csA = transposeA ? m : 1;
     const aCount = util.sizeFromShape(aBatch);
     const bCount = util.sizeFromShape(bBatch);
-    const aBase = heapOffset(backend, a);
-    const bBase = heapOffset(backend, bt);
-    const outBase = heapOffset(backend, out);
+    const a0 = heapOffset(backend, a);
+    const b0 = heapOffset(backend, bt);
+    const c0 = heapOffset(backend, out);
+    const rsA = transposeA ? 1 : k;
+    const csA = transposeA ? m : 1;
     if (bCount === 1 && !transposeA) {
       // b is one matrix: a's batch stacks into a single (aCount·m) × k product.
-      gemm(aBase, bBase, outBase, aCount * m, n, k, rsA, csA, n, n, 0);
+      gemmBatch(backend, { a: a0, b: b0, c: c0, m: aCount * m, n, k, rsA, csA, count: 1, aIndex: [0], bIndex: [0] });
     } else {
       const aIndex = broadcastBatchIndex(aBatch, outBatch);
       const bIndex = broadcastBatchIndex(bBatch, outBatch);
-      for (let o = 0; o < outCount; o++) {
-        gemm(aBase + aIndex[o] * m * k * 4, bBase + bIndex[o] * k * n * 4, outBase + o * m * n * 4, m, n, k, rsA, csA, n, n, 0);
-      }
+      gemmBatch(backend, { a: a0, b: b0, c: c0, m, n, k, rsA, csA, count: outCount, aIndex, bIndex });
     }
   } finally {
     if (bt !== b) backend.disposeData(bt.dataId);

@@ -1,4 +1,5 @@
-import type { WasmBackendInternals } from '../wasm-heap.js';
+import { heapF32, type WasmBackendInternals } from '../wasm-heap.js';
+import type { GemmBatch, GemmThreads } from './gemm-threads.js';
 import { GEMM_SCRATCH_BYTES, SIMD_KERNELS_WASM_BASE64 } from './simd-kernels.generated.js';
 
 /**
@@ -29,7 +30,7 @@ interface SimdExports extends Omit<SimdKernels, 'gemm'> {
 let compiled: WebAssembly.Module | undefined;
 const instances = new WeakMap<WasmBackendInternals, SimdKernels>();
 
-function decodeBase64(s: string): Uint8Array {
+export function decodeBase64(s: string): Uint8Array {
   if (typeof Buffer !== 'undefined') return new Uint8Array(Buffer.from(s, 'base64'));
   const bin = atob(s);
   const out = new Uint8Array(bin.length);
@@ -59,4 +60,21 @@ export function simdKernels(backend: WasmBackendInternals): SimdKernels {
     instances.set(backend, k);
   }
   return k;
+}
+
+let threads: GemmThreads | undefined;
+
+/** The worker pool the GEMM splits across (WasmBackend sets it at init; undefined: this thread only). */
+export function setGemmThreads(pool: GemmThreads | undefined): void {
+  threads = pool;
+}
+
+/** C[o] = A[aIndex[o]]·B[bIndex[o]] for every o, on the worker threads when there are some and it pays. */
+export function gemmBatch(backend: WasmBackendInternals, job: GemmBatch): void {
+  const { gemm } = simdKernels(backend);
+  if (threads?.run(gemm, () => heapF32(backend), job)) return;
+  const { m, n, k } = job;
+  for (let o = 0; o < job.count; o++) {
+    gemm(job.a + job.aIndex[o]! * m * k * 4, job.b + job.bIndex[o]! * k * n * 4, job.c + o * m * n * 4, m, n, k, job.rsA, job.csA, n, n, 0);
+  }
 }
