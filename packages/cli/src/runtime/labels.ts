@@ -1,13 +1,26 @@
-import { labelMapFromLabel2Id, loadDataset, taskFromArchitectures, type FieldMapping, type LoadedDataset, type LabelMap } from '@tl/core';
+import {
+  formatFromPath,
+  labelMapFromLabel2Id,
+  loadDataset,
+  taskFromArchitectures,
+  type FieldMapping,
+  type LabelMap,
+  type LoadedDataset,
+} from '@tl/core';
 
 /** HF's placeholder names: a config with only these has no real label names. */
 const PLACEHOLDER = /^LABEL_\d+$/;
+/** What core's CSV/TSV reader takes for a class index. */
+const INTEGER = /^\s*-?\d+\s*$/;
 
 /**
  * Chooses the label map for fine-tuning, as DESIGN.md's CLI contract says: integer labels are class
  * indices (checked against the checkpoint's head when it has one); string labels map through the
  * checkpoint's label2id when it has real names, else a sorted map is built (and saved in config.json).
  * Every unknown or out-of-range label is an error naming its file and line.
+ *
+ * The training file is read once: what kind of labels it holds is only known after reading it, and
+ * when the checkpoint's map applies the examples are relabelled in memory (`relabel`).
  */
 export async function loadTrainingData(
   trainPath: string,
@@ -26,9 +39,34 @@ export async function loadTrainingData(
   if (probe.labelKind === 'index' && hasHead && checkpointMap && checkpointMap.numLabels >= probe.labelMap.numLabels) {
     labelMap = checkpointMap;
   }
-  const train = labelMap === probe.labelMap ? probe : await loadDataset(trainPath, { ...fields, labelMap });
+  const train =
+    labelMap === probe.labelMap ? probe : (relabel(probe, labelMap) ?? (await loadDataset(trainPath, { ...fields, labelMap })));
   const evaluation = evalPath ? await loadDataset(evalPath, { ...fields, labelMap }) : undefined;
   return { train, evaluation, labelMap };
+}
+
+/**
+ * The dataset as `loadDataset(path, { labelMap: target })` would return it, made from the examples
+ * already read. Returns undefined where that is not certain, and the caller reads the file again with
+ * the map: a name the map lacks (core's reader then reports it with its file and line), or a CSV/TSV
+ * file whose integer-looking labels the map lists as names (core reads those as names, not indices).
+ */
+export function relabel(data: LoadedDataset, target: LabelMap): LoadedDataset | undefined {
+  if (data.labelKind === 'regression') return undefined;
+  if (data.labelKind === 'index') {
+    const delimited = formatFromPath(data.source) !== 'jsonl';
+    if (delimited && Object.keys(target.label2id).some((n) => INTEGER.test(n))) return undefined;
+    // Indices stay what they are; the map only has to cover them.
+    if (data.examples.some((e) => e.label >= target.numLabels)) return undefined;
+    return { ...data, labelMap: target };
+  }
+  const ids: number[] = [];
+  for (const e of data.examples) {
+    const id = target.label2id[data.labelMap.id2label[e.label]!];
+    if (id === undefined) return undefined;
+    ids.push(id);
+  }
+  return { ...data, examples: data.examples.map((e, i) => ({ ...e, label: ids[i]! })), labelMap: target };
 }
 
 /** config.json wants string keys for id2label. */
