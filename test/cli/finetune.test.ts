@@ -1,6 +1,7 @@
 import { cpSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { readSafetensorsFile } from '@tl/core';
 import { FIXTURE_PAIRS, FIXTURE_TEXTS, fixtureDir, maxAbsDiff, reference } from '../support/fixtures.js';
 import { runTl, tempDir } from '../support/cli.js';
 
@@ -28,6 +29,15 @@ const TRAJECTORY_FLAGS = [
   '--text-pair-field', 'text_pair', '--batch-size', '3', '--no-shuffle', '--dropout', '0', '--lr', '5e-3',
   '--warmup-steps', '2', '--max-steps', '6', '--max-grad-norm', '1.0', '--weight-decay', '0.01', '--no-decay', '', '--max-length', '56',
 ];
+
+/** Names of the tensors whose bytes are the same in both safetensors files (of those both hold). */
+async function unchangedTensors(a: string, b: string): Promise<string[]> {
+  const [x, y] = await Promise.all([readSafetensorsFile(a), readSafetensorsFile(b)]);
+  return [...x.tensors.keys()].filter((n) => {
+    const other = y.tensors.get(n);
+    return other !== undefined && Buffer.from(x.tensors.get(n)!.bytes).equals(Buffer.from(other.bytes));
+  });
+}
 
 function metrics(dir: string): MetricsLine[] {
   return readFileSync(join(dir, 'metrics.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l) as MetricsLine).filter((l) => 'loss' in l);
@@ -95,9 +105,53 @@ describe('tl finetune', () => {
     expect(config.label2id).toEqual({ neg: 0, pos: 1 });
   });
 
-  it('answers --help with the HF-named flags', async () => {
+  it('--strategy shapes training: freeze keeps the embeddings and layer 0 bit-identical, llrd changes what the rest learns', async () => {
+    const train = trainFile();
+    const fixture = join(fixtureDir('bert-cls'), 'model.safetensors');
+    const flags = [...TRAJECTORY_FLAGS, '--backend', 'cpu'];
+    const finetune = async (name: string, strategies: string[]) => {
+      const out = join(tempDir(), name);
+      const r = await runTl(['finetune', '--model', fixtureDir('bert-cls'), '--train', train, '--output-dir', out, ...flags, ...strategies]);
+      expect(r.status, r.stderr).toBe(0);
+      return join(out, 'model.safetensors');
+    };
+    const [plain, frozen, frozenLlrd] = await Promise.all([
+      finetune('plain', []),
+      finetune('freeze', ['--strategy', 'freeze:layers=1']),
+      finetune('freeze-llrd', ['--strategy', 'freeze:layers=1', '--strategy', 'llrd:decay=0.5']),
+    ]);
+    const bottom = (n: string) => n.startsWith('bert.embeddings.') || n.startsWith('bert.encoder.layer.0.');
+
+    // Without a strategy every tensor moves, so "unchanged" below is the strategy's doing.
+    expect(await unchangedTensors(fixture, plain)).toEqual([]);
+    for (const out of [frozen, frozenLlrd]) {
+      const unchanged = await unchangedTensors(fixture, out);
+      expect(unchanged).toContain('bert.embeddings.word_embeddings.weight');
+      expect(unchanged).toContain('bert.encoder.layer.0.attention.self.query.weight');
+      expect(unchanged.every(bottom), unchanged.join(', ')).toBe(true);
+    }
+    // llrd scales the lr of layer 1 below the head's: same frozen bottom, different layer 1.
+    const sameInBoth = await unchangedTensors(frozen, frozenLlrd);
+    expect(sameInBoth.every(bottom), sameInBoth.join(', ')).toBe(true);
+    expect(sameInBoth).not.toContain('bert.encoder.layer.1.attention.self.query.weight');
+  });
+
+  it('an unknown --strategy is one clear error, before any data is read', async () => {
+    const missing = join(tempDir(), 'not-there.jsonl');
+    const r = await runTl(['finetune', '--model', fixtureDir('bert-cls'), '--train', missing, '--output-dir', join(tempDir(), 'o'), '--strategy', 'freez:layers=1']);
+    expect(r.status).toBe(1);
+    expect(r.stderr.trim().split('\n')).toHaveLength(1);
+    expect(r.stderr).toMatch(/^tl: error: unknown strategy "freez"; registered: .*\bfreeze\b.*\bllrd\b/);
+
+    const bad = await runTl(['finetune', '--model', fixtureDir('bert-cls'), '--train', missing, '--output-dir', join(tempDir(), 'o'), '--strategy', 'freeze:layerz=1']);
+    expect(bad.status).toBe(1);
+    expect(bad.stderr).toMatch(/^tl: error: strategy "freeze": unknown option "layerz"/);
+  });
+
+  it('answers --help with the HF-named flags and --strategy', async () => {
     const r = await runTl(['finetune', '--help']);
     expect(r.status).toBe(0);
-    for (const flag of ['--no-decay', '--warmup-ratio', '--grad-accum', '--max-grad-norm', '--resume', '--dropout', '--scheduler']) expect(r.stdout).toContain(flag);
+    for (const flag of ['--no-decay', '--warmup-ratio', '--grad-accum', '--max-grad-norm', '--resume', '--dropout', '--scheduler', '--strategy']) expect(r.stdout).toContain(flag);
+    expect(r.stdout).toMatch(/freeze:layers=2/);
   });
 });

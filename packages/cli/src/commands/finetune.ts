@@ -1,8 +1,10 @@
 import { Command } from 'commander';
 import { fromPretrained, readModelConfig, resolvePretrained, savePretrained, tokenizerCollator, Trainer } from '@tl/core';
 import { engineFor } from '../runtime/backend.js';
+import { addFieldOptions, fieldsFromFlags, type FieldFlags } from '../runtime/data-flags.js';
 import { id2labelForConfig, loadTrainingData } from '../runtime/labels.js';
 import { positiveInt } from '../runtime/options.js';
+import { addStrategyOption, strategiesFromSpecs } from '../runtime/strategies.js';
 import {
   addTrainerOptions,
   readTokenizerFiles,
@@ -12,14 +14,12 @@ import {
   type TrainerFlags,
 } from '../runtime/trainer-flags.js';
 
-interface FinetuneFlags extends TrainerFlags {
+interface FinetuneFlags extends TrainerFlags, FieldFlags {
   model: string;
   train: string;
   eval?: string;
-  textField: string;
-  textPairField?: string;
-  labelField: string;
   maxLength?: number;
+  strategy: string[];
 }
 
 export function finetuneCommand(): Command {
@@ -28,19 +28,30 @@ export function finetuneCommand(): Command {
     .requiredOption('--model <dir|id>', 'HF model folder or hub id to start from')
     .requiredOption('--train <file>', 'training data (.jsonl, .csv, .tsv)')
     .option('--eval <file>', 'evaluation data, same fields')
-    .requiredOption('--output-dir <dir>', 'where metrics.jsonl, checkpoints and the fine-tuned model go')
-    .option('--text-field <name>', 'field holding the text', 'text')
-    .option('--text-pair-field <name>', 'field holding the second text of a pair')
-    .option('--label-field <name>', 'field holding the label (class index or name)', 'label')
-    .option('--max-length <n>', 'truncate inputs to n tokens (longest_first for pairs)', positiveInt);
+    .requiredOption('--output-dir <dir>', 'where metrics.jsonl, checkpoints and the fine-tuned model go');
+  addFieldOptions(command).option('--max-length <n>', 'truncate inputs to n tokens (longest_first for pairs)', positiveInt);
+  addStrategyOption(command, 'transfer strategy, repeatable, as name:key=value,... (e.g. freeze:layers=2, llrd:decay=0.9)');
   return addTrainerOptions(command)
-    .addHelpText('after', '\nWrites <output-dir>/metrics.jsonl (one line per optimizer step: step, loss, lr; eval lines) and\nthe fine-tuned model as an HF folder in <output-dir>.')
+    .addHelpText(
+      'after',
+      [
+        '',
+        'Writes <output-dir>/metrics.jsonl (one line per optimizer step: step, loss, lr; eval lines) and',
+        'the fine-tuned model as an HF folder in <output-dir>.',
+        '',
+        'Strategies (@tl/plugins; options in packages/plugins/README.md): share (from=DIR), reinit, freeze,',
+        'llrd, gradual-unfreeze, chain-thaw, layerwise, eda, contextual, auxiliary, feature-extraction, lora.',
+        'They compose in phase order; a conflicting pair is refused before training, e.g.',
+        '  tl finetune ... --strategy freeze:layers=2 --strategy llrd:decay=0.9',
+      ].join('\n'),
+    )
     .action(async (flags: FinetuneFlags) => {
+      // Strategy specs first: a typo fails in milliseconds, not after loading the model and data.
+      const strategies = await strategiesFromSpecs(flags.strategy);
       await engineFor(flags.backend);
       const dir = await resolvePretrained(flags.model);
       const checkpointConfig = await readModelConfig(dir);
-      const fields = { textField: flags.textField, textPairField: flags.textPairField, labelField: flags.labelField };
-      const { train, evaluation, labelMap } = await loadTrainingData(flags.train, flags.eval, fields, checkpointConfig);
+      const { train, evaluation, labelMap } = await loadTrainingData(flags.train, flags.eval, fieldsFromFlags(flags), checkpointConfig);
 
       const { model, tokenizer, report } = await fromPretrained(dir, {
         task: 'sequence-classification',
@@ -57,6 +68,7 @@ export function finetuneCommand(): Command {
         collator: tokenizerCollator(tokenizer, { maxLength: flags.maxLength }),
         args: trainingArgsFromFlags(flags, evaluation !== undefined),
         callbacks: trainerCallbacks(flags),
+        strategies,
         tokenizerFiles: await readTokenizerFiles(dir),
       });
       const result = await trainer.fit(train.examples, evaluation?.examples, { resumeFrom: resumeFrom(flags) });

@@ -14,20 +14,19 @@ import {
 } from '@tl/core';
 import { stratifiedSubsample } from '@tl/datasets';
 import { engineFor } from '../runtime/backend.js';
+import { addFieldOptions, fieldsFromFlags, type FieldFlags } from '../runtime/data-flags.js';
 import { id2labelForConfig, loadTrainingData } from '../runtime/labels.js';
 import { nonNegativeInt, positiveInt } from '../runtime/options.js';
+import { addStrategyOption, loadStrategyPlugins } from '../runtime/strategies.js';
 import { addTrainerOptions, trainingArgsFromFlags, type TrainerFlags } from '../runtime/trainer-flags.js';
 import { formatTransferTable } from '../transfer/format-table.js';
 
-interface TransferFlags extends TrainerFlags {
+interface TransferFlags extends TrainerFlags, FieldFlags {
   model: string;
   sourceTrain?: string;
   sourceEval?: string;
   targetTrain: string;
   targetTest: string;
-  textField: string;
-  textPairField?: string;
-  labelField: string;
   conditions: string;
   budgets: string;
   seeds: number;
@@ -39,8 +38,6 @@ interface TransferFlags extends TrainerFlags {
   maxLength?: number;
   minSteps: number;
 }
-
-const collect = (value: string, previous: string[]) => [...previous, value];
 
 /** `--budgets 0.01,0.1,1` → sorted fractions; each must be in (0, 1]. */
 function parseBudgets(value: string): number[] {
@@ -70,14 +67,12 @@ export function transferCommand(): Command {
     .option('--source-eval <file>', 'source task evaluation data')
     .requiredOption('--target-train <file>', 'target task training data; budgets are fractions of it')
     .requiredOption('--target-test <file>', 'target task data accuracy is measured on')
-    .requiredOption('--output-dir <dir>', 'results.json, transfer.jsonl, run logs and the source-tuned model go here')
-    .option('--text-field <name>', 'field holding the text', 'text')
-    .option('--text-pair-field <name>', 'field holding the second text of a pair')
-    .option('--label-field <name>', 'field holding the label (class index or name)', 'label')
+    .requiredOption('--output-dir <dir>', 'results.json, transfer.jsonl, run logs and the source-tuned model go here');
+  addFieldOptions(command)
     .option('--conditions <list>', 'which of scratch,pretrained,intermediate (default: all the data allows)')
     .option('--budgets <fractions>', 'label budgets as fractions of the target training set', '0.01,0.1,1')
-    .option('--seeds <n>', 'seeds per (condition, budget): 1..n', positiveInt, 3)
-    .option('--strategy <spec>', 'transfer strategy for the transferred conditions (repeatable; e.g. llrd:decay=0.8)', collect, [])
+    .option('--seeds <n>', 'seeds per (condition, budget): 1..n', positiveInt, 3);
+  addStrategyOption(command, 'transfer strategy for the transferred conditions (repeatable; e.g. llrd:decay=0.8)')
     .option('--source-epochs <n>', 'epochs of source fine-tuning (default: --epochs)', Number)
     .option('--source-max-steps <n>', 'optimizer steps of source fine-tuning', positiveInt)
     .option('--max-target-train <n>', 'cap the target training set to a fixed random n (0: all)', nonNegativeInt, 0)
@@ -90,10 +85,10 @@ export function transferCommand(): Command {
       const budgets = parseBudgets(flags.budgets);
       const seeds = Array.from({ length: flags.seeds }, (_, i) => i + 1);
       const requested = flags.conditions ? parseConditions(flags.conditions) : undefined;
-      if (flags.strategy.length > 0) await import('@tl/plugins'); // registers the built-in strategies
+      await loadStrategyPlugins(flags.strategy); // runTransferExperiment builds (and checks) them by name
       await engineFor(flags.backend);
       const dir = await resolvePretrained(flags.model);
-      const fields = { textField: flags.textField, textPairField: flags.textPairField, labelField: flags.labelField };
+      const fields = fieldsFromFlags(flags);
 
       const target = await loadTrainingData(flags.targetTrain, flags.targetTest, fields, {});
       let source;
