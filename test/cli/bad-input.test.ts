@@ -78,6 +78,46 @@ describe('bad input gives one clear error line', () => {
     await expectOneLineError(['predict', '--model', fixtureDir('bert-cls'), '--input', file], /notext\.jsonl:2: "text"/);
   });
 
+  describe('tl evaluate', () => {
+    const labelled = (name: string, text: string) => {
+      const file = join(tempDir(), name);
+      writeFileSync(file, text);
+      return file;
+    };
+
+    it('a label name the model does not know names the file and the line', async () => {
+      const file = labelled('names.csv', 'text,label\n"good",LABEL_1\n"bad",pos\n');
+      await expectOneLineError(['evaluate', '--model', fixtureDir('bert-cls'), '--data', file], /names\.csv:3: unknown label "pos" \(known: LABEL_0, LABEL_1, LABEL_2\)/);
+    });
+
+    it('a class index outside the head names the file and the line', async () => {
+      const file = labelled('indices.jsonl', '{"text": "a", "label": 0}\n{"text": "b", "label": 3}\n');
+      await expectOneLineError(['evaluate', '--model', fixtureDir('bert-cls'), '--data', file], /indices\.jsonl:2: label 3 is out of range for 3 classes/);
+    });
+
+    it('a record without the mapped text field names the file, the line and the fields', async () => {
+      const file = labelled('fields.jsonl', '{"sentence": "a", "label": 0}\n');
+      await expectOneLineError(['evaluate', '--model', fixtureDir('bert-cls'), '--data', file], /fields\.jsonl:1: missing field "text" \(fields: sentence, label\)/);
+    });
+
+    it('a model without a classification head', async () => {
+      const file = labelled('ok.jsonl', '{"text": "a", "label": 0}\n');
+      await expectOneLineError(['evaluate', '--model', fixtureDir('bert-mlm'), '--data', file], /bert-mlm.config\.json: .*BertForMaskedLM.* not a sequence classifier/);
+    });
+
+    it('a classifier whose head the checkpoint lacks', async () => {
+      const dir = copyFixture('bert-mlm');
+      const cfgPath = join(dir, 'config.json');
+      writeFileSync(cfgPath, JSON.stringify({ ...JSON.parse(readFileSync(cfgPath, 'utf8')), architectures: ['BertForSequenceClassification'] }));
+      const file = labelled('ok.jsonl', '{"text": "a", "label": 0}\n');
+      await expectOneLineError(['evaluate', '--model', dir, '--data', file], /lacks .*classifier\.weight/);
+    });
+
+    it('a missing data file', async () => {
+      await expectOneLineError(['evaluate', '--model', fixtureDir('bert-cls'), '--data', join(tempDir(), 'gone.jsonl')], /gone\.jsonl/);
+    });
+  });
+
   it('--verbose adds the stack trace', async () => {
     const dir = copyFixture('bert-cls');
     rmSync(join(dir, 'tokenizer.json'));

@@ -1,4 +1,5 @@
 import { Command } from 'commander';
+import { evaluateCommand } from './commands/evaluate.js';
 import { finetuneCommand } from './commands/finetune.js';
 import { predictCommand } from './commands/predict.js';
 import { pretrainCommand } from './commands/pretrain.js';
@@ -14,6 +15,7 @@ export function buildProgram(): Command {
     .showHelpAfterError()
     .addCommand(predictCommand())
     .addCommand(finetuneCommand())
+    .addCommand(evaluateCommand())
     .addCommand(pretrainCommand())
     .addCommand(scoreCommand())
     .addCommand(exportCommand())
