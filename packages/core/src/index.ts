@@ -132,3 +132,7 @@ export { layerNorm } from './nn/layer-norm.js';
 export { TL_LAYER_NORM, TL_LAYER_NORM_BACKWARD, hasLayerNormKernels, runLayerNormKernel, type LayerNormKernelAttrs } from './nn/layer-norm-kernel.js';
 export { TL_GELU, TL_GELU_BACKWARD, hasGeluKernels, runGeluKernel } from './nn/gelu-kernel.js';
 export { activation, type Activation } from './nn/activations.js';
+// Loading an HF folder over HTTP (what the browser entry, browser.ts, offers instead of local folders).
+export { fetchModelConfig, loadModelFromUrl } from './models/fetch-model.js';
+export { fromUrl, type FromUrlOptions, type PretrainedFromUrl } from './pretrained/from-url.js';
+export { fetchCheckpointWeights } from './io/checkpoint/fetch-weights.js';

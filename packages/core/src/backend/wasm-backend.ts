@@ -1,21 +1,19 @@
 import * as tfWasm from '@tensorflow/tfjs-backend-wasm';
-import { createRequire } from 'node:module';
-import { dirname, join } from 'node:path';
 import type { Backend, BackendCapabilities } from './backend.js';
 import { activateTfjsBackend } from './tfjs-backend.js';
 import { registerWasmOverrides, type WasmKernelOverride } from './kernels/wasm/register.js';
-import { GemmThreads } from './kernels/wasm/simd/gemm-threads.js';
-import { setGemmThreads } from './kernels/wasm/simd/simd-module.js';
+// Node: tl's GEMM worker threads and tfjs's .wasm files from node_modules; browser bundles get
+// wasm-platform.browser.ts instead (package.json "browser" field), so this file stays free of node:*.
+import { defaultThreadCount, locateWasmBinaries, startThreads, type WasmThreads } from './wasm-platform.js';
 import { TlError } from '../errors/tl-error.js';
-
-const isNode = (): boolean => typeof process !== 'undefined' && Boolean(process.versions?.node);
 
 export interface WasmBackendOptions {
   /**
    * Threads for matrix products, the calling one included (default: the `TL_WASM_THREADS`
-   * environment variable, else the machine's available parallelism, at most 8; 1 turns workers
-   * off). In Node tl's GEMM splits across worker threads (kernels/wasm/simd/gemm-threads.ts); in a
-   * browser the number goes to tfjs's threaded build, which needs a cross-origin isolated page.
+   * environment variable, else in Node the machine's available parallelism, at most 8, and in a
+   * browser 1; 1 turns workers off). In Node tl's GEMM splits across worker threads
+   * (kernels/wasm/simd/gemm-threads.ts); in a browser the number goes to tfjs's threaded build,
+   * which needs a cross-origin isolated page.
    */
   readonly threads?: number;
   /**
@@ -23,6 +21,11 @@ export interface WasmBackendOptions {
    * needs at least `UnsortedSegmentSum`, which tfjs-backend-wasm lacks.
    */
   readonly kernelOverrides?: readonly WasmKernelOverride[];
+  /**
+   * Where tfjs's `.wasm` binaries are served from (a URL prefix ending in `/`, or a folder in Node).
+   * Default: in Node the installed package's dist; in a browser beside the page's script.
+   */
+  readonly wasmPaths?: string;
 }
 
 /**
@@ -31,29 +34,20 @@ export interface WasmBackendOptions {
  */
 export class WasmBackend implements Backend {
   readonly name = 'wasm';
-  private gemmThreads: GemmThreads | undefined;
+  private threads: WasmThreads | undefined;
   constructor(private readonly options: WasmBackendOptions = {}) {}
 
   async init(): Promise<void> {
-    if (isNode()) {
-      // In Node the .wasm files sit beside the package's dist; tfjs would otherwise fetch() them.
-      const require = createRequire(import.meta.url);
-      const dist = dirname(require.resolve('@tensorflow/tfjs-backend-wasm'));
-      tfWasm.setWasmPaths(join(dist, "/"), false);
-    }
-    const threads = await this.threadCount();
-    if (isNode()) {
-      await this.gemmThreads?.dispose();
-      this.gemmThreads = await GemmThreads.start(threads);
-      setGemmThreads(this.gemmThreads);
-    } else if (threads > 1) {
-      tfWasm.setThreadsCount(threads);
-    }
+    if (this.options.wasmPaths !== undefined) tfWasm.setWasmPaths(this.options.wasmPaths);
+    else locateWasmBinaries();
+    const threads = this.threadCount();
+    await this.threads?.stop();
+    this.threads = await startThreads(threads);
     registerWasmOverrides(this.options.kernelOverrides);
     await activateTfjsBackend(this.name);
   }
 
-  private async threadCount(): Promise<number> {
+  private threadCount(): number {
     const fromEnv = typeof process !== 'undefined' ? process.env?.['TL_WASM_THREADS'] : undefined;
     const asked = this.options.threads ?? (fromEnv ? Number(fromEnv) : undefined);
     if (asked !== undefined) {
@@ -62,18 +56,13 @@ export class WasmBackend implements Backend {
       }
       return asked;
     }
-    if (!isNode()) return 1;
-    const os = await import('node:os');
-    return Math.min(8, os.availableParallelism());
+    return defaultThreadCount();
   }
   capabilities(): BackendCapabilities {
     return { device: 'cpu', float16: false, description: 'tfjs wasm (SIMD)' };
   }
   async dispose(): Promise<void> {
-    if (this.gemmThreads) {
-      setGemmThreads(undefined);
-      await this.gemmThreads.dispose();
-      this.gemmThreads = undefined;
-    }
+    await this.threads?.stop();
+    this.threads = undefined;
   }
 }

@@ -1,5 +1,3 @@
-import { readFile } from 'node:fs/promises';
-import { join } from 'node:path';
 import { TlError } from '../errors/tl-error.js';
 import {
   parseTokenizerConfig,
@@ -16,6 +14,9 @@ import {
 } from './special-tokens-template.js';
 import { createHfTokenizer, type HfTokenizer } from './hf-tokenizer.js';
 import { encodeBatch, type BatchEncoding, type EncodeBatchOptions, type TextInput } from './encode-batch.js';
+import { fetchTokenizerFiles, type TokenizerFileTexts } from './fetch-tokenizer-files.js';
+// Node: the file system; browser bundles get tokenizer-files.browser.ts (fetch) in its place.
+import { readTokenizerFiles } from './tokenizer-files.js';
 
 /** Ids of the special tokens tokenizer_config.json names; a role is absent when the config has none. */
 export type SpecialTokenIds = Partial<Record<SpecialTokenRole, number>>;
@@ -117,19 +118,27 @@ export class TextTokenizer {
     return new TextTokenizer(lib, settings, template, src, specialAddedIds(json.added_tokens));
   }
 
-  /** Reads `dir/tokenizer.json` and (when present) `dir/tokenizer_config.json`, as HF `save_pretrained` writes them. */
+  /**
+   * Reads `dir/tokenizer.json` and (when present) `dir/tokenizer_config.json`, as HF `save_pretrained`
+   * writes them. In a browser bundle `dir` is a URL (relative to the page), as for `fromUrl`.
+   */
   static async fromFolder(dir: string): Promise<TextTokenizer> {
-    const tokenizerPath = join(dir, 'tokenizer.json');
-    const configPath = join(dir, 'tokenizer_config.json');
-    const tokenizerText = await readIfExists(tokenizerPath);
-    if (tokenizerText === undefined) {
-      throw new TlError('TOKENIZER', `${dir}: no tokenizer.json (tl reads HF fast-tokenizer files; save the tokenizer with a fast HF tokenizer to get one)`);
+    return TextTokenizer.fromFiles(await readTokenizerFiles(dir), dir);
+  }
+
+  /** Fetches `tokenizer.json` and (when served) `tokenizer_config.json` from a folder URL. */
+  static async fromUrl(url: string | URL, init?: RequestInit): Promise<TextTokenizer> {
+    return TextTokenizer.fromFiles(await fetchTokenizerFiles(url, init), String(url));
+  }
+
+  private static fromFiles(files: TokenizerFileTexts, folder: string): TextTokenizer {
+    if (files.tokenizerText === undefined) {
+      throw new TlError('TOKENIZER', `${folder}: no tokenizer.json (tl reads HF fast-tokenizer files; save the tokenizer with a fast HF tokenizer to get one)`);
     }
-    const configText = await readIfExists(configPath);
     return TextTokenizer.fromObjects(
-      parseJson(tokenizerText, tokenizerPath),
-      configText === undefined ? {} : parseJson(configText, configPath),
-      { tokenizerSource: tokenizerPath, configSource: configPath },
+      parseJson(files.tokenizerText, files.tokenizerSource),
+      files.configText === undefined ? {} : parseJson(files.configText, files.configSource),
+      { tokenizerSource: files.tokenizerSource, configSource: files.configSource },
     );
   }
 
@@ -173,15 +182,6 @@ function specialAddedIds(addedTokens: unknown): number[] {
     const { id, special } = (t ?? {}) as { id?: unknown; special?: unknown };
     return special === true && typeof id === 'number' ? [id] : [];
   });
-}
-
-async function readIfExists(path: string): Promise<string | undefined> {
-  try {
-    return await readFile(path, 'utf8');
-  } catch (e) {
-    if ((e as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
-    throw new TlError('TOKENIZER', `${path}: cannot read: ${(e as Error).message}`, { cause: e });
-  }
 }
 
 function parseJson(text: string, path: string): unknown {

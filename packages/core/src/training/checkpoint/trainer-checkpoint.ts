@@ -6,7 +6,6 @@ import type { BatchSamplerState } from '../../data/batching/batch-sampler.js';
 import { TlError } from '../../errors/tl-error.js';
 import { SAFE_WEIGHTS_FILE } from '../../io/checkpoint/file-names.js';
 import { writeCheckpointFolder } from '../../io/checkpoint/write-checkpoint.js';
-import { toFloat32 } from '../../io/safetensors/convert.js';
 import type { RawTensor } from '../../io/safetensors/dtype.js';
 import { encodeSafetensors, type SafetensorsEntry } from '../../io/safetensors/encode.js';
 import { readSafetensorsFile } from '../../io/safetensors/read-file.js';
@@ -14,6 +13,9 @@ import type { Model } from '../../model/model.js';
 import type { ParameterGroup } from '../../transfer/transfer-strategy.js';
 import type { AdamWStateDict } from '../optim/adamw.js';
 import type { LrSchedulerState } from '../schedule/lr-scheduler.js';
+
+// Files in Node; browser bundles get trainer-checkpoint.browser.ts in this module's place.
+export { restoreParameters, toTensors } from './checkpoint-tensors.js';
 
 export const TRAINER_STATE_FILE = 'trainer_state.json';
 export const OPTIMIZER_FILE = 'optimizer.safetensors';
@@ -122,27 +124,6 @@ export async function readTrainerCheckpoint(dir: string): Promise<LoadedTrainerC
   const weights = (await readSafetensorsFile(join(dir, SAFE_WEIGHTS_FILE))).tensors;
   const optimizerTensors = (await readSafetensorsFile(join(dir, OPTIMIZER_FILE))).tensors;
   return { dir, weights, optimizerTensors, state };
-}
-
-/** Copies saved weights into the model's parameters, bit for bit; every parameter must be present. */
-export function restoreParameters(model: Model, weights: ReadonlyMap<string, RawTensor>, source: string): void {
-  for (const name of model.parameters.names()) {
-    const raw = weights.get(name);
-    if (!raw) throw new TlError('CHECKPOINT', `${source}: no tensor ${name}`);
-    const t = tf.tensor(toFloat32(raw).slice(), [...raw.shape], 'float32');
-    try {
-      model.parameters.assign(name, t);
-    } finally {
-      t.dispose();
-    }
-  }
-}
-
-/** Saved tensors as tfjs tensors (the caller disposes them). */
-export function toTensors(raw: ReadonlyMap<string, RawTensor>): Map<string, tf.Tensor> {
-  const out = new Map<string, tf.Tensor>();
-  for (const [name, r] of raw) out.set(name, tf.tensor(toFloat32(r).slice(), [...r.shape], 'float32'));
-  return out;
 }
 
 const CHECKPOINT_DIR = /^checkpoint-(\d+)$/;
