@@ -1,4 +1,3 @@
-import { setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
 import { createEngine, type Engine } from '@tl/core';
 import '@tl/backend-webgpu';
 
@@ -10,22 +9,17 @@ export interface Chosen {
 
 /**
  * WebGPU when the browser gives an adapter, else wasm. The rest of the page does not care which:
- * the choice is one `createEngine` argument.
+ * the choice is one `createEngine` argument. `wasmDir` is where build.mjs put tfjs's .wasm files.
  */
 export async function chooseBackend(wasmDir: string): Promise<Chosen> {
-  const gpu = (navigator as Navigator & { gpu?: { requestAdapter(): Promise<unknown> } }).gpu;
-  if (gpu) {
-    try {
-      const engine = await createEngine({ backend: 'webgpu' });
-      return { engine, reason: engine.backend.capabilities().description };
-    } catch (e) {
-      console.warn('webgpu unavailable, falling back to wasm:', e);
-      setWasmPaths(wasmDir);
-      const engine = await createEngine({ backend: 'wasm' });
-      return { engine, reason: `WebAssembly (WebGPU failed: ${(e as Error).message})` };
-    }
+  const wasm = () => createEngine({ backend: 'wasm', backendOptions: { wasmPaths: wasmDir } });
+  const gpu = (navigator as Navigator & { gpu?: unknown }).gpu;
+  if (!gpu) return { engine: await wasm(), reason: 'WebAssembly (this browser has no navigator.gpu)' };
+  try {
+    const engine = await createEngine({ backend: 'webgpu' });
+    return { engine, reason: engine.backend.capabilities().description };
+  } catch (e) {
+    console.warn('webgpu unavailable, falling back to wasm:', e);
+    return { engine: await wasm(), reason: `WebAssembly (WebGPU failed: ${(e as Error).message})` };
   }
-  setWasmPaths(wasmDir);
-  const engine = await createEngine({ backend: 'wasm' });
-  return { engine, reason: 'WebAssembly (this browser has no navigator.gpu)' };
 }

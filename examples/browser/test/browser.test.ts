@@ -12,9 +12,10 @@ import { buildPage, distDir, fixtureDir } from '../build.mjs';
 import { serve } from '../serve.mjs';
 
 /**
- * Drives the page in Debian's headless Chromium (installed by
- * packages/backend-webgpu/scripts/install-deps.sh): once as the browser comes (SwiftShader WebGPU
- * adapter) and once with navigator.gpu removed (wasm fallback). Screenshots go to test/artifacts/.
+ * Drives the page (core's browser entry: fromUrl + Trainer) in Debian's headless Chromium
+ * (installed by packages/backend-webgpu/scripts/install-deps.sh): once as the browser comes
+ * (SwiftShader WebGPU adapter) and once with navigator.gpu removed (wasm fallback). Screenshots go
+ * to test/artifacts/.
  */
 const CHROMIUM = '/usr/bin/chromium';
 const FLAGS = [
@@ -26,15 +27,32 @@ const FLAGS = [
   '--disable-quic',
   '--no-first-run',
 ];
+// SwiftShader compiles every WGSL shader on the CPU: the first Trainer step takes most of a minute.
+const PAGE_TIMEOUT_MS = 240_000;
+const TEST_TIMEOUT_MS = PAGE_TIMEOUT_MS + 30_000;
 const artifacts = join(dirname(fileURLToPath(import.meta.url)), 'artifacts');
 
 interface PageResult {
   backend: string;
   reason: string;
   referenceLoss: number;
+  hfLosses: number[];
   losses: number[];
+  learningRates: number[];
+  gradNorms: number[];
   msPerStep: number[];
+  tokenizationMatchesHf: boolean;
   error?: string;
+}
+
+/** What a run measured, for the log (the README quotes these). */
+function summary(name: string, r: PageResult): string {
+  const fmt = (xs: number[], d: number) => xs.map((x) => x.toFixed(d)).join(' ');
+  const maxDiff = Math.max(...r.losses.map((l, i) => Math.abs(l - r.hfLosses[i]!)));
+  return (
+    `${name}: ${r.reason}\n  losses ${fmt(r.losses, 5)}\n  HF     ${fmt(r.hfLosses, 5)}\n` +
+    `  max |loss - HF| ${maxDiff.toExponential(1)}; ms/step ${fmt(r.msPerStep, 0)}`
+  );
 }
 
 describe('browser example (headless Chromium)', () => {
@@ -68,8 +86,8 @@ describe('browser example (headless Chromium)', () => {
     // An error while the bundle loads means window.__tl never appears: fail on it at once.
     const crashed = new Promise<never>((_, reject) => page.on('pageerror', (e) => reject(new Error(`page error: ${e.message}`))));
     crashed.catch(() => undefined); // only read through the race below
-    await page.goto(`${base}?steps=6`);
-    await Promise.race([crashed, page.waitForFunction(() => (window as { __tl?: unknown }).__tl !== undefined, undefined, { timeout: 90_000 })]).catch(
+    await page.goto(base);
+    await Promise.race([crashed, page.waitForFunction(() => (window as { __tl?: unknown }).__tl !== undefined, undefined, { timeout: PAGE_TIMEOUT_MS })]).catch(
       (e: Error) => {
         throw new Error(`page did not finish (${e.message}); console:\n${logs.join('\n')}`);
       },
@@ -78,24 +96,34 @@ describe('browser example (headless Chromium)', () => {
     await page.screenshot({ path: join(artifacts, `browser-${name}.png`), fullPage: true });
     await page.close();
     expect(result.error, logs.join('\n')).toBeUndefined();
+    console.log(summary(name, result));
     return result;
   }
 
+  /**
+   * The page ran core's Trainer with trajectory.json's settings (AdamW lr 5e-3, weight decay 0.01,
+   * linear warmup 2 of 6 steps, clipping at 1.0, no dropout) on the fixture's three pairs, which its
+   * tokenizer must encode as HF's did. Step 1 (lr 0) is the checkpoint's own loss; every step must
+   * match torch's within 1e-4, and the loss falls from 1.13 to 0.16.
+   */
   function expectTrained(r: PageResult): void {
+    expect(r.tokenizationMatchesHf).toBe(true);
     expect(r.losses).toHaveLength(6);
-    // The first step's loss is the HF checkpoint's loss on these inputs: the weights loaded right.
+    expect(r.hfLosses).toHaveLength(6);
     expect(Math.abs(r.losses[0]! - r.referenceLoss)).toBeLessThanOrEqual(1e-4);
-    expect(r.losses[5]!).toBeLessThan(r.losses[0]! - 0.05);
+    r.losses.forEach((loss, i) => expect(Math.abs(loss - r.hfLosses[i]!), `step ${i + 1}`).toBeLessThanOrEqual(1e-4));
+    expect(r.learningRates).toEqual([0, 0.0025, 0.005, 0.00375, 0.0025, 0.00125].map((lr) => expect.closeTo(lr, 12)));
+    expect(r.losses[5]!).toBeLessThan(r.losses[0]! - 0.5);
   }
 
-  it('fine-tunes on WebGPU when the browser offers it', async () => {
+  it('fine-tunes on WebGPU when the browser offers it', { timeout: TEST_TIMEOUT_MS }, async () => {
     const r = await run('webgpu', false);
     expect(r.backend).toBe('webgpu');
     expect(r.reason).toMatch(/^WebGPU /);
     expectTrained(r);
   });
 
-  it('falls back to wasm without navigator.gpu, and says so', async () => {
+  it('falls back to wasm without navigator.gpu, and says so', { timeout: TEST_TIMEOUT_MS }, async () => {
     const r = await run('wasm', true);
     expect(r.backend).toBe('wasm');
     expect(r.reason).toMatch(/no navigator\.gpu/);
