@@ -16,7 +16,7 @@ import {
   toTensors,
 } from './checkpoint/trainer-checkpoint.js';
 import { TrainerEvents } from './events/trainer-events.js';
-import { globalGradNorm, scaleToMaxNorm } from './gradients/clip-grad-norm.js';
+import { clipCoefficient, globalGradNorm, scaleGradients } from './gradients/clip-grad-norm.js';
 import { GradientAccumulator } from './gradients/gradient-accumulator.js';
 import { dropoutSeed } from './loop/dropout-seed.js';
 import { evaluateModel, type ComputeMetrics } from './loop/evaluate-model.js';
@@ -369,36 +369,52 @@ export class Trainer {
     let loss = NaN;
     let gradNorm: number | undefined;
     if (!skipped) {
-      const result = await this.forwardBackward(run, window, stepNo);
-      loss = result.loss;
-      const grads = result.grads;
+      const { losses, grads } = this.forwardBackward(run, window, stepNo);
       try {
-        if (grads === undefined) {
-          skipped = true;
-        } else if (grads.size > 0) {
-          const total = globalGradNorm(grads.values());
-          try {
-            gradNorm = (await total.data())[0]!;
-            for (const s of run.strategies) s.onAfterBackward?.({ ...this.context(), gradients: grads, loss, gradNorm, groups: run.groups });
-            await this.events.dispatch('afterBackward', { ...this.context(), gradients: grads, loss, gradNorm });
-            if (!Number.isFinite(gradNorm) && !this.skipRequested) {
-              if (this.args.nanPolicy === 'error') {
-                throw new TlError('TRAINING', `step ${stepNo}: gradient norm is ${gradNorm} (loss ${loss}); lower the learning rate, check the data, or set nanPolicy: 'skip'`);
-              }
-              skipped = true;
-            }
-            if (!skipped && !this.skipRequested) await scaleToMaxNorm(grads, this.args.maxGradNorm, total);
-          } finally {
-            total.dispose();
+        // One read-back per step, for the losses and the gradient norm together: every read drains
+        // a GPU's queue, and the host cannot queue the next step's kernels while it waits.
+        const total = grads.size > 0 ? globalGradNorm(grads.values()) : undefined;
+        const values = await readScalars(total ? [...losses, total] : losses);
+        total?.dispose();
+        tf.dispose(losses);
+        const lossValues = values.slice(0, losses.length);
+        const bad = lossValues.findIndex((v) => !Number.isFinite(v));
+        loss = bad >= 0 ? lossValues[bad]! : lossValues.reduce((a, b) => a + b, 0) / lossValues.length;
+        if (bad >= 0) {
+          if (this.args.nanPolicy === 'error') {
+            throw new TlError(
+              'TRAINING',
+              `step ${stepNo}: loss is ${loss} (epoch ${run.sampler.epoch}, micro-batch ${bad + 1} of ${window.length}); ` +
+                `lower the learning rate, check the data, or set nanPolicy: 'skip'`,
+            );
           }
+          skipped = true;
+        } else if (total) {
+          gradNorm = values[values.length - 1]!;
+          for (const s of run.strategies) s.onAfterBackward?.({ ...this.context(), gradients: grads, loss, gradNorm, groups: run.groups });
+          await this.events.dispatch('afterBackward', { ...this.context(), gradients: grads, loss, gradNorm });
+          if (!Number.isFinite(gradNorm) && !this.skipRequested) {
+            if (this.args.nanPolicy === 'error') {
+              throw new TlError('TRAINING', `step ${stepNo}: gradient norm is ${gradNorm} (loss ${loss}); lower the learning rate, check the data, or set nanPolicy: 'skip'`);
+            }
+            skipped = true;
+          }
+          let gradScale = 1;
           if (!skipped && !this.skipRequested) {
-            await this.events.dispatch('beforeOptimizerStep', { ...this.context(), gradients: grads, loss, gradNorm });
+            gradScale = clipCoefficient(this.args.maxGradNorm, gradNorm);
+            // Hooks after clipping see clipped gradients (as HF's on_pre_optimizer_step does); with no
+            // such hook the coefficient goes to the optimizer instead, saving a kernel per gradient.
+            if (this.events.listenerCount('beforeOptimizerStep') > 0) {
+              scaleGradients(grads, gradScale);
+              gradScale = 1;
+              await this.events.dispatch('beforeOptimizerStep', { ...this.context(), gradients: grads, loss, gradNorm });
+            }
           }
           skipped ||= this.skipRequested;
-          if (!skipped) run.optimizer.step(toOptimizerGroups(run.groups, this.model.parameters, lrs), grads);
+          if (!skipped) run.optimizer.step(toOptimizerGroups(run.groups, this.model.parameters, lrs), grads, { gradScale });
         }
       } finally {
-        if (grads) tf.dispose([...grads.values()]);
+        tf.dispose([...grads.values()]);
       }
     }
 
@@ -426,65 +442,55 @@ export class Trainer {
   /**
    * Forward and backward over each micro-batch, loss scaled by 1/window (HF's 1/accumulation; a
    * short last window of an epoch divides by its own size so its gradient is still a mean).
-   * Returns the summed gradients by parameter name, or undefined when a NaN loss skipped the step.
+   * Returns each micro-batch's unscaled loss (scalars the caller reads and disposes) and the summed
+   * gradients by parameter name (empty when everything is frozen). Nothing is read back here: the
+   * caller reads the losses together with the gradient norm, in one synchronisation.
    */
-  private async forwardBackward(
+  private forwardBackward(
     run: Run,
     window: readonly (readonly number[])[],
     stepNo: number,
-  ): Promise<{ loss: number; grads: Map<string, tf.Tensor> | undefined }> {
+  ): { losses: tf.Scalar[]; grads: Map<string, tf.Tensor> } {
     const variables = trainableVariables(run.groups, this.model.parameters);
     const nameOf = new Map([...variables].map(([name, v]) => [v.name, name]));
     const varList = [...variables.values()];
     const accumulator = new GradientAccumulator();
     const scale = 1 / window.length;
-    let lossSum = 0;
-    for (let i = 0; i < window.length; i++) {
-      const batch = this.collator.collate(window[i]!.map((j) => run.data[j]!), { step: stepNo, microBatch: i });
-      let raw: tf.Scalar | undefined;
-      try {
-        const forward = (): tf.Scalar => {
-          const out = run.forwardModel.forward(batch.inputs, {
-            training: true,
-            ...(this.args.deterministicDropout && { seed: dropoutSeed(this.args.seed, stepNo, i) }),
-          });
-          raw = tf.keep(run.forwardModel.loss(out, batch.labels));
-          return window.length === 1 ? raw : tf.mul(raw, scale);
-        };
-        let grads: Map<string, tf.Tensor> | undefined;
-        if (varList.length > 0) {
-          const r = tf.variableGrads(forward, varList);
-          if (r.value !== raw) r.value.dispose(); // without accumulation the value is `raw` itself
-          grads = new Map<string, tf.Tensor>();
-          for (const [vName, g] of Object.entries(r.grads)) grads.set(nameOf.get(vName) ?? vName, g);
-        } else {
-          const value = tf.tidy(forward); // everything frozen: the loss is still measured
-          if (value !== raw) value.dispose();
-        }
-        const value = (await raw!.data())[0]!;
-        if (!Number.isFinite(value)) {
-          if (grads) tf.dispose([...grads.values()]);
-          if (this.args.nanPolicy === 'error') {
-            throw new TlError(
-              'TRAINING',
-              `step ${stepNo}: loss is ${value} (epoch ${run.sampler.epoch}, micro-batch ${i + 1} of ${window.length}); ` +
-                `lower the learning rate, check the data, or set nanPolicy: 'skip'`,
-            );
+    const losses: tf.Scalar[] = [];
+    try {
+      for (let i = 0; i < window.length; i++) {
+        const batch = this.collator.collate(window[i]!.map((j) => run.data[j]!), { step: stepNo, microBatch: i });
+        try {
+          let raw: tf.Scalar | undefined;
+          const forward = (): tf.Scalar => {
+            const out = run.forwardModel.forward(batch.inputs, {
+              training: true,
+              ...(this.args.deterministicDropout && { seed: dropoutSeed(this.args.seed, stepNo, i) }),
+            });
+            raw = tf.keep(run.forwardModel.loss(out, batch.labels));
+            losses.push(raw);
+            return window.length === 1 ? raw : tf.mul(raw, scale);
+          };
+          if (varList.length > 0) {
+            const r = tf.variableGrads(forward, varList);
+            if (r.value !== raw) r.value.dispose(); // without accumulation the value is `raw` itself
+            const grads = new Map<string, tf.Tensor>();
+            for (const [vName, g] of Object.entries(r.grads)) grads.set(nameOf.get(vName) ?? vName, g);
+            accumulator.add(grads);
+          } else {
+            const value = tf.tidy(forward); // everything frozen: the loss is still measured
+            if (value !== raw) value.dispose();
           }
-          accumulator.clear();
-          return { loss: value, grads: undefined };
+        } finally {
+          disposeBatch(batch);
         }
-        lossSum += value;
-        if (grads) accumulator.add(grads);
-      } catch (e) {
-        accumulator.clear();
-        throw e;
-      } finally {
-        raw?.dispose();
-        disposeBatch(batch);
       }
+    } catch (e) {
+      accumulator.clear();
+      tf.dispose(losses);
+      throw e;
     }
-    return { loss: lossSum / window.length, grads: accumulator.take() };
+    return { losses, grads: accumulator.take() };
   }
 
   private async evaluateDuringTraining(run: Run): Promise<void> {
@@ -559,5 +565,16 @@ export class Trainer {
     this.run.optimizer.dispose();
     if (this.run.best) tf.dispose([...this.run.best.values()]);
     this.run = undefined;
+  }
+}
+
+/** The values of scalar tensors, read back in one synchronisation. */
+async function readScalars(scalars: readonly tf.Scalar[]): Promise<number[]> {
+  if (scalars.length === 1) return [(await scalars[0]!.data())[0]!];
+  const stacked = tf.stack(scalars as tf.Scalar[]);
+  try {
+    return Array.from(await stacked.data());
+  } finally {
+    stacked.dispose();
   }
 }

@@ -17,8 +17,9 @@ const referenceKernel: tf.KernelFunc = ({ inputs, backend, attrs }) => {
   const a = attrs as unknown as AdamWKernelAttrs;
   const read = (t: tf.TensorInfo): Float32Array => cpu.data.get(t.dataId)!.values as Float32Array;
   const { param, grad, expAvg, expAvgSq } = inputs as Record<'param' | 'grad' | 'expAvg' | 'expAvgSq', tf.TensorInfo>;
-  const [p0, g, m0, v0] = [param, grad, expAvg, expAvgSq].map(read) as [Float32Array, Float32Array, Float32Array, Float32Array];
+  const [p0, g0, m0, v0] = [param, grad, expAvg, expAvgSq].map(read) as [Float32Array, Float32Array, Float32Array, Float32Array];
   const n = p0.length;
+  const g = g0.map((x) => x * (a.gradScale ?? 1)); // a Float32Array: the product rounds to float32
   const [p, m, v] = [new Float32Array(n), new Float32Array(n), new Float32Array(n)];
   const w = 1 - a.beta1;
   const stepSize = a.lr / (1 - a.beta1 ** a.step);
@@ -41,7 +42,7 @@ afterAll(() => {
 });
 
 /** Runs 3 AdamW steps over two groups; returns params and moments, flattened, and the tensor leak. */
-function train(useKernel: boolean): { out: Float32Array[]; leaked: number } {
+function train(useKernel: boolean, gradScale?: number): { out: Float32Array[]; leaked: number } {
   const before = tf.memory().numTensors;
   const variable = (init: tf.Tensor, name: string): tf.Variable => {
     const v = tf.variable(init, true, name);
@@ -60,7 +61,7 @@ function train(useKernel: boolean): { out: Float32Array[]; leaked: number } {
       ['w', tf.randomNormal([7, 5], 0, 1, 'float32', 10 + s)],
       ['b', tf.randomNormal([5], 0, 1, 'float32', 20 + s)],
     ]);
-    opt.step(groups, grads);
+    opt.step(groups, grads, gradScale === undefined ? {} : { gradScale });
     tf.dispose([...grads.values()]);
   }
   const state = opt.stateDict();
@@ -90,6 +91,17 @@ describe(`AdamW with a registered ${TL_ADAMW_UPDATE} kernel`, () => {
     );
     // Not vacuous: the parameters moved.
     expect(Math.abs(fused.out[0]![0]! - tf.tidy(() => tf.randomNormal([7, 5], 0, 1, 'float32', 1).dataSync()[0]!))).toBeGreaterThan(1e-3);
+  });
+
+  it('applies gradScale (the clip coefficient) in the kernel as the op sequence does', () => {
+    const fused = train(true, 0.37);
+    const ops = train(false, 0.37);
+    const unscaled = train(false);
+    fused.out.forEach((values, o) =>
+      values.forEach((x, i) => expect(Math.abs(x - ops.out[o]![i]!), `output ${o}[${i}]`).toBeLessThanOrEqual(1e-6 * Math.abs(ops.out[o]![i]!) + 1e-7)),
+    );
+    // The scale changed the moments (the first moment is linear in it).
+    expect(Math.abs(ops.out[2]![0]! - 0.37 * unscaled.out[2]![0]!)).toBeLessThan(1e-5 * Math.abs(unscaled.out[2]![0]!) + 1e-6);
   });
 
   it('rejects inputs that break the contract, naming the tensor', () => {

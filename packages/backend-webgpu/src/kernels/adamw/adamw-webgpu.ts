@@ -34,13 +34,13 @@ class ElementwiseProgram implements WebGPUProgram {
 // torch.lerp switches form at weight 0.5 for accuracy; `lerpHigh` = 1 selects the second form.
 const MOMENT = `
   let m = getExpAvgByOutputIndex(index);
-  let g = getGradByOutputIndex(index);
+  let g = getGradByOutputIndex(index) * uniforms.gradScale;
   var r : f32;
   if (uniforms.lerpHigh == 0) { r = m + (g - m) * uniforms.w; } else { r = g - (g - m) * (1.0 - uniforms.w); }
   setOutputAtIndex(index, r);`;
 const SECOND_MOMENT = `
   let v = getExpAvgSqByOutputIndex(index);
-  let g = getGradByOutputIndex(index);
+  let g = getGradByOutputIndex(index) * uniforms.gradScale;
   setOutputAtIndex(index, v * uniforms.beta2 + (g * g) * uniforms.oneMinusBeta2);`;
 const PARAM = `
   let p = getParamByOutputIndex(index) * uniforms.decay;
@@ -55,16 +55,18 @@ const adamwWebGpu: KernelFunc = ({ inputs, backend, attrs }) => {
   // Flat views of the same buffers: the programs index linearly.
   const flat = (t: TensorInfo): TensorInfo => ({ dataId: t.dataId, shape: [n], dtype: t.dtype });
   const w = 1 - a.beta1;
+  // The clip coefficient, folded into both moment programs (×1 is exact when there is none).
+  const gradScale = a.gradScale ?? 1;
   const f32 = (x: number) => ({ type: 'float32', data: [x] });
   const i32 = (x: number) => ({ type: 'int32', data: [x] });
 
   const m = b.runWebGPUProgram(
-    new ElementwiseProgram('tl_adamw_m', ['expAvg', 'grad'], 'w : f32, lerpHigh : i32,', MOMENT, n),
-    [flat(expAvg), flat(grad)], 'float32', [f32(w), i32(w < 0.5 ? 0 : 1)],
+    new ElementwiseProgram('tl_adamw_m', ['expAvg', 'grad'], 'w : f32, lerpHigh : i32, gradScale : f32,', MOMENT, n),
+    [flat(expAvg), flat(grad)], 'float32', [f32(w), i32(w < 0.5 ? 0 : 1), f32(gradScale)],
   );
   const v = b.runWebGPUProgram(
-    new ElementwiseProgram('tl_adamw_v', ['expAvgSq', 'grad'], 'beta2 : f32, oneMinusBeta2 : f32,', SECOND_MOMENT, n),
-    [flat(expAvgSq), flat(grad)], 'float32', [f32(a.beta2), f32(1 - a.beta2)],
+    new ElementwiseProgram('tl_adamw_v', ['expAvgSq', 'grad'], 'beta2 : f32, oneMinusBeta2 : f32, gradScale : f32,', SECOND_MOMENT, n),
+    [flat(expAvgSq), flat(grad)], 'float32', [f32(a.beta2), f32(1 - a.beta2), f32(gradScale)],
   );
   const stepSize = a.lr / (1 - a.beta1 ** a.step);
   const p = b.runWebGPUProgram(

@@ -1,11 +1,11 @@
 import { EventEmitter } from 'eventemitter3';
-import type {
+import {
   Callback,
-  CheckpointContext,
-  EvaluationContext,
-  GradientContext,
-  HookContext,
-  StepContext,
+  type CheckpointContext,
+  type EvaluationContext,
+  type GradientContext,
+  type HookContext,
+  type StepContext,
 } from '../callback.js';
 
 /** The Trainer's lifecycle events and the context each carries; one per `Callback` hook. */
@@ -60,12 +60,17 @@ export class TrainerEvents {
     return () => emitter.off(event, handler as (...args: unknown[]) => void);
   }
 
-  /** Subscribes every hook of a callback; returns a function that unsubscribes them all. */
+  /**
+   * Subscribes every hook a callback implements (the base class's no-ops are left out, so that
+   * `listenerCount` says whether anyone listens: the Trainer folds gradient clipping into the
+   * optimizer when nobody looks at the clipped gradients); returns a function that unsubscribes them.
+   */
   attach(callback: Callback): () => void {
-    const offs = (Object.keys(CALLBACK_METHODS) as TrainerEventName[]).map((event) => {
+    const offs = (Object.keys(CALLBACK_METHODS) as TrainerEventName[]).flatMap((event) => {
       const method = CALLBACK_METHODS[event];
       const hook = callback[method] as (ctx: unknown) => void | Promise<void>;
-      return this.on(event, ((ctx: unknown) => hook.call(callback, ctx)) as TrainerEventHandler<typeof event>);
+      if (hook === Callback.prototype[method]) return [];
+      return [this.on(event, ((ctx: unknown) => hook.call(callback, ctx)) as TrainerEventHandler<typeof event>)];
     });
     return () => offs.forEach((off) => off());
   }

@@ -11,11 +11,14 @@ import { TlError } from '../../errors/tl-error.js';
  * Contract for an implementation (`tf.registerKernel({ kernelName: TL_ADAMW_UPDATE, backendName, kernelFunc })`):
  *   inputs  `{ param, grad, expAvg, expAvgSq }`: float32, all of one shape (`AdamWKernelInputs`);
  *           read only — the kernel must not write into them.
- *   attrs   `{ lr, weightDecay, beta1, beta2, eps, step }` (`AdamWKernelAttrs`); `step` is the
- *           parameter's step count after this update (1 on the first).
+ *   attrs   `{ lr, weightDecay, beta1, beta2, eps, step, gradScale }` (`AdamWKernelAttrs`); `step` is
+ *           the parameter's step count after this update (1 on the first); `gradScale` (float32)
+ *           multiplies the gradient before anything else — the clip coefficient of clipping by
+ *           global norm; absent means 1.
  *   outputs `[param, expAvg, expAvgSq]` after the update: three new float32 tensors of param's shape,
  *           owned by the caller (it assigns them to its variables and disposes them).
  *   math    torch's `_single_tensor_adamw`, exactly as `AdamW` does op by op:
+ *             g ← g·gradScale                         (float32 product; skipped when 1)
  *             p ← p·(1 − lr·wd)                       (skipped when wd = 0)
  *             m ← lerp(m, g, 1 − β1)                  (torch.lerp: m + (g − m)·w for w < 0.5, else g − (g − m)·(1 − w))
  *             v ← β2·v + (1 − β2)·g²
@@ -41,6 +44,8 @@ export interface AdamWKernelAttrs {
   readonly eps: number;
   /** The parameter's step count after this update (1 on the first). */
   readonly step: number;
+  /** Multiplies the gradient first (the clip coefficient); absent or 1 for none. */
+  readonly gradScale?: number;
 }
 
 /** Whether `backendName` (default: the active backend) registers the fused AdamW kernel. */

@@ -47,6 +47,7 @@ export interface AdamWStateDict {
  * AdamW with torch's semantics (`torch.optim.AdamW`, `_single_tensor_adamw`), per parameter with grad g:
  *
  *     step += 1
+ *     g *= grad_scale                                 # the clip coefficient, 1 without clipping
  *     p *= 1 - lr * weight_decay                      # decoupled decay, before the Adam update
  *     m = lerp(m, g, 1 - beta1)
  *     v = beta2 * v + (1 - beta2) * g * g
@@ -76,19 +77,25 @@ export class AdamW {
     if (!(this.eps >= 0)) throw new TlError('TRAINING', `AdamW: eps must be >= 0, got ${this.eps}`);
   }
 
-  /** Applies one update to every trainable parameter that has a gradient in `grads` (keyed by name). */
-  step(groups: readonly OptimizerGroup[], grads: ReadonlyMap<string, tf.Tensor>): void {
+  /**
+   * Applies one update to every trainable parameter that has a gradient in `grads` (keyed by name).
+   * `gradScale` multiplies every gradient first (float32), as clipping by global norm does: the
+   * Trainer passes its clip coefficient here rather than rewriting each gradient, which on a backend
+   * with the fused kernel saves a kernel launch per parameter.
+   */
+  step(groups: readonly OptimizerGroup[], grads: ReadonlyMap<string, tf.Tensor>, options: { gradScale?: number } = {}): void {
+    const gradScale = Math.fround(options.gradScale ?? 1);
     for (const group of groups) {
       if (!group.trainable) continue;
       for (const { name, variable } of group.params) {
         const grad = grads.get(name);
         if (grad === undefined) continue;
-        this.update(name, variable, grad, group.lr, group.weightDecay);
+        this.update(name, variable, grad, group.lr, group.weightDecay, gradScale);
       }
     }
   }
 
-  private update(name: string, param: tf.Variable, grad: tf.Tensor, lr: number, weightDecay: number): void {
+  private update(name: string, param: tf.Variable, grad: tf.Tensor, lr: number, weightDecay: number, gradScale: number): void {
     if (!tf.util.arraysEqual(param.shape, grad.shape)) {
       throw new TlError(
         'TRAINING',
@@ -101,14 +108,15 @@ export class AdamW {
     const [p, m, v] = this.useKernel && hasAdamWKernel()
       ? runAdamWKernel(
           { param, grad, expAvg: s.expAvg, expAvgSq: s.expAvgSq },
-          { lr, weightDecay, beta1, beta2, eps: this.eps, step: s.step },
+          { lr, weightDecay, beta1, beta2, eps: this.eps, step: s.step, gradScale },
         )
       : tf.tidy(() => {
+          const g = gradScale === 1 ? grad : tf.mul(grad, gradScale);
           const stepSize = lr / (1 - beta1 ** s.step);
           const biasCorrection2Sqrt = Math.sqrt(1 - beta2 ** s.step);
           const decayed = weightDecay !== 0 ? tf.mul(param, 1 - lr * weightDecay) : param;
-          const m = lerp(s.expAvg, grad, 1 - beta1);
-          const v = tf.add(tf.mul(s.expAvgSq, beta2), tf.mul(tf.mul(grad, grad), 1 - beta2));
+          const m = lerp(s.expAvg, g, 1 - beta1);
+          const v = tf.add(tf.mul(s.expAvgSq, beta2), tf.mul(tf.mul(g, g), 1 - beta2));
           const denom = tf.add(tf.div(tf.sqrt(v), biasCorrection2Sqrt), this.eps);
           const p = tf.add(decayed, tf.mul(tf.div(m, denom), -stepSize));
           return [p, m, v];
