@@ -13,6 +13,7 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
   tl::RegisterIndexing(env, exports);
   tl::RegisterCreation(env, exports);
   tl::RegisterFused(env, exports);
+  tl::RegisterDropout(env, exports);
   return exports;
 }
 

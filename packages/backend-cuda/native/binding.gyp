@@ -9,7 +9,7 @@
       "sources": [
         "addon.cc", "runtime.cc", "io.cc", "elementwise.cc",
         "reduce.cc", "linalg.cc", "shape.cc", "indexing.cc",
-        "creation.cc", "fused.cc"
+        "creation.cc", "fused.cc", "dropout.cc", "cuda_kernels.cc"
       ],
       "include_dirs": [
         "<!(node -p \"require('node-addon-api').include_dir\")",
@@ -34,6 +34,7 @@
         "-Wl,--no-as-needed",
         "<!@(node -e \"import('../scripts/find-libtorch.mjs').then(m => console.log(m.findLibtorch().libs.map(l => '-l' + l).join(' ')))\")",
         "-Wl,--as-needed",
+        "-ldl",
         "-Wl,-rpath,<!(node ../scripts/find-libtorch.mjs --field libDir)"
       ]
     }

@@ -1,62 +1,152 @@
-// Fused kernels tfjs has no name for, which tl's core can opt into when the active backend has them
-// (tf.getKernel(name, tf.getBackend())): one tfjs op where tfjs's own formulation needs many.
-//   TlDropout — dropout with the mask drawn on the device from a seeded generator (tfjs draws its
-//               masks in JavaScript, ~17 M uniforms per bert-mini step, 150 M for BERT-base);
-//   TlAdamW   — one torch.optim.AdamW update of a parameter and its two moments.
-#include <cmath>
-#include <mutex>
+// @tl/core's fused-kernel contracts other than dropout (dropout.cc), each one call from JS:
+//   adamW                TL_ADAMW_UPDATE   (packages/core/src/training/optim/adamw-kernel.ts)
+//   layerNorm            TL_LAYER_NORM     (packages/core/src/nn/layer-norm-kernel.ts) = at::native_layer_norm
+//   layerNormBackward    TL_LAYER_NORM_BACKWARD: dx of native_layer_norm_backward
+//   gelu / geluBackward  TL_GELU / TL_GELU_BACKWARD (nn/gelu-kernel.ts) = at::gelu(·, "none") and its backward
+// The inputs are never written: tfjs may share a tensor's storage with others.
+#include <ATen/Parallel.h>
 
+#include <cmath>
+
+#include "cuda_kernels.h"
 #include "runtime.h"
 
 namespace tl {
 namespace {
 
-// dropout(x, rate, seed): x * mask / (1 - rate) with mask ~ Bernoulli(1 - rate). The mask is a pure
-// function of (seed, shape, device), so the gradient is the same op applied to dy with the same seed.
-void Dropout(const Napi::CallbackInfo& info) {
-  const at::Tensor& x = ArgTensor(info, 0);
-  const double rate = ArgNumber(info, 1);
-  const auto seed = static_cast<uint64_t>(ArgNumber(info, 2));
-  if (rate <= 0) {
-    Emit(x);
-    return;
-  }
-  const double keep = 1.0 - rate;
-  at::Tensor mask = at::empty(x.sizes(), x.options().dtype(at::kFloat));
-  at::Generator gen = at::globalContext().defaultGenerator(x.device());
-  {
-    std::lock_guard<std::mutex> lock(gen.mutex());
-    gen.set_current_seed(seed);  // on CUDA this also rewinds the Philox offset
-  }
-  // (Not under the lock: the sampling kernel takes the generator's mutex itself.)
-  mask.bernoulli_(keep, gen);
-  Emit(at::mul(x, mask.mul_(1.0 / keep)));
+// ---- AdamW -------------------------------------------------------------------------------------
+// torch.optim.AdamW's _single_tensor_adamw for one parameter, its gradient first scaled by the
+// clip coefficient (gradScale; 1 when not clipping), in float32 with every scalar rounded to float32
+// first — in exactly the order of @tl/core's op sequence (core's AdamW with useKernel: false), so
+// both round alike (bit for bit on the CPU):
+//   g ← g·gradScale;  p ← p·(1 − lr·wd)
+//   m ← m + (g − m)·w  (w = 1 − β1 < 0.5)  or  g − (g − m)·(1 − w)        (torch.lerp's two forms)
+//   v ← v·β2 + (g·g)·(1 − β2)
+//   p ← p + (m / (√v / √(1 − β2^step) + eps)) · (−lr / (1 − β1^step))
+AdamWConstants ConstantsOf(double lr, double beta1, double beta2, double eps, double weight_decay, double step,
+                           double grad_scale) {
+  AdamWConstants c{};
+  c.grad_scale = static_cast<float>(grad_scale);
+  c.decay = static_cast<float>(weight_decay != 0 ? 1 - lr * weight_decay : 1.0);
+  const double w = 1 - beta1;
+  c.lerp_weight = static_cast<float>(w);
+  c.one_minus_lerp_weight = static_cast<float>(1 - w);  // in double, as core's `1 - weight`
+  c.beta2 = static_cast<float>(beta2);
+  c.one_minus_beta2 = static_cast<float>(1 - beta2);
+  c.bias_correction2_sqrt = static_cast<float>(std::sqrt(1 - std::pow(beta2, step)));
+  c.eps = static_cast<float>(eps);
+  c.neg_step_size = static_cast<float>(-(lr / (1 - std::pow(beta1, step))));
+  return c;
 }
 
-// adamW(param, grad, expAvg, expAvgSq, lr, beta1, beta2, eps, weightDecay, step)
-//   -> [param', expAvg', expAvgSq'], torch.optim.AdamW's single-tensor update, op for op.
+// CPU: one pass over the four inputs (ATen's op sequence makes ~8 passes and 5 temporaries).
+void AdamWCpu(const at::Tensor* in, at::Tensor* out, const AdamWConstants& c) {
+  const float *p = in[0].data_ptr<float>(), *g = in[1].data_ptr<float>();
+  const float *m = in[2].data_ptr<float>(), *v = in[3].data_ptr<float>();
+  float *po = out[0].data_ptr<float>(), *mo = out[1].data_ptr<float>(), *vo = out[2].data_ptr<float>();
+  const bool small = c.lerp_weight < 0.5f;  // torch.lerp's two forms, chosen by the weight
+  at::parallel_for(0, in[0].numel(), 1 << 15, [&](int64_t begin, int64_t end) {
+    for (int64_t i = begin; i < end; ++i) {
+      const float gi = g[i] * c.grad_scale;  // × 1 is exact, so no branch for "no clipping"
+      const float d = gi - m[i];
+      const float m2 = small ? m[i] + d * c.lerp_weight : gi - d * c.one_minus_lerp_weight;
+      const float v2 = v[i] * c.beta2 + (gi * gi) * c.one_minus_beta2;
+      const float denom = std::sqrt(v2) / c.bias_correction2_sqrt + c.eps;
+      po[i] = p[i] * c.decay + (m2 / denom) * c.neg_step_size;
+      mo[i] = m2;
+      vo[i] = v2;
+    }
+  });
+}
+
+// Any other device (CUDA without the PTX kernels): the same update as ATen ops, in the same order.
+std::vector<at::Tensor> AdamWComposed(const at::Tensor* in, const AdamWConstants& c) {
+  const at::Tensor &param = in[0], &exp_avg = in[2], &exp_avg_sq = in[3];
+  const at::Tensor g = c.grad_scale != 1.0f ? at::mul(in[1], c.grad_scale) : in[1];
+  at::Tensor p = c.decay != 1.0f ? at::mul(param, c.decay) : param.clone();
+  const at::Tensor d = at::sub(g, exp_avg);
+  at::Tensor m = c.lerp_weight < 0.5f ? at::add(exp_avg, d.mul(c.lerp_weight)) : at::sub(g, d.mul(c.one_minus_lerp_weight));
+  at::Tensor v = at::mul(exp_avg_sq, c.beta2).add_(at::mul(g, g).mul_(c.one_minus_beta2));
+  const at::Tensor denom = at::sqrt(v).div_(c.bias_correction2_sqrt).add_(c.eps);
+  p.add_(at::div(m, denom).mul_(c.neg_step_size));
+  return {p, m, v};
+}
+
+// adamW(param, grad, expAvg, expAvgSq, lr, beta1, beta2, eps, weightDecay, step, gradScale, composed)
+//   -> [param', expAvg', expAvgSq']. `composed` forces the ATen-op path (tests pin it on the CPU).
 void AdamW(const Napi::CallbackInfo& info) {
   std::vector<at::Tensor> ts{ArgTensor(info, 0), ArgTensor(info, 1), ArgTensor(info, 2), ArgTensor(info, 3)};
   AlignDevices(ts);
-  const at::Tensor &param = ts[0], &grad = ts[1], &exp_avg = ts[2], &exp_avg_sq = ts[3];
-  const double lr = ArgNumber(info, 4), beta1 = ArgNumber(info, 5), beta2 = ArgNumber(info, 6);
-  const double eps = ArgNumber(info, 7), weight_decay = ArgNumber(info, 8), step = ArgNumber(info, 9);
-  // New tensors throughout: tfjs may share a variable's storage with other tensors.
-  at::Tensor p = weight_decay != 0 ? at::mul(param, 1 - lr * weight_decay) : param.clone();
-  at::Tensor m = at::lerp(exp_avg, grad, 1 - beta1);
-  at::Tensor v = at::addcmul(at::mul(exp_avg_sq, beta2), grad, grad, 1 - beta2);
-  const double bias_correction1 = 1 - std::pow(beta1, step);
-  const double bias_correction2_sqrt = std::sqrt(1 - std::pow(beta2, step));
-  at::Tensor denom = at::sqrt(v).div_(bias_correction2_sqrt).add_(eps);
-  p.addcdiv_(m, denom, -lr / bias_correction1);
-  Emit(std::vector<at::Tensor>{p, m, v});
+  for (auto& t : ts) {
+    if (t.scalar_type() != at::kFloat) throw std::invalid_argument("adamW: every input must be float32");
+    if (t.numel() != ts[0].numel()) throw std::invalid_argument("adamW: inputs differ in size");
+    t = t.contiguous();
+  }
+  const AdamWConstants c = ConstantsOf(ArgNumber(info, 4), ArgNumber(info, 5), ArgNumber(info, 6), ArgNumber(info, 7),
+                                       ArgNumber(info, 8), ArgNumber(info, 9), ArgNumber(info, 10));
+  const at::Tensor& p = ts[0];
+  const bool composed = ArgBool(info, 11);
+  if (!composed && (p.device().is_cpu() || p.device().is_cuda())) {
+    at::Tensor out[3] = {at::empty_like(p), at::empty_like(p), at::empty_like(p)};
+    if (p.device().is_cpu()) {
+      AdamWCpu(ts.data(), out, c);
+      Emit(std::vector<at::Tensor>{out[0], out[1], out[2]});
+      return;
+    }
+    if (LaunchAdamWCuda(ts[0], ts[1], ts[2], ts[3], out[0], out[1], out[2], c)) {
+      Emit(std::vector<at::Tensor>{out[0], out[1], out[2]});
+      return;
+    }
+  }
+  Emit(AdamWComposed(ts.data(), c));
+}
+
+// ---- LayerNorm over the last axis ---------------------------------------------------------------
+// layerNorm(x, gamma, beta, eps) -> y
+void LayerNorm(const Napi::CallbackInfo& info) {
+  std::vector<at::Tensor> ts{ArgTensor(info, 0), ArgTensor(info, 1), ArgTensor(info, 2)};
+  AlignDevices(ts);
+  const at::Tensor& x = ts[0];
+  if (x.dim() < 1) throw std::invalid_argument("layerNorm: x must have rank >= 1");
+  Emit(std::get<0>(at::native_layer_norm(x, {x.size(-1)}, ts[1], ts[2], ArgNumber(info, 3))));
+}
+
+// layerNormBackward(dy, x, gamma, eps) -> dx. native_layer_norm_backward wants the forward's row
+// statistics; they are recomputed here (one reduction) rather than kept between the two kernels.
+void LayerNormBackward(const Napi::CallbackInfo& info) {
+  std::vector<at::Tensor> ts{ArgTensor(info, 0), ArgTensor(info, 1), ArgTensor(info, 2)};
+  AlignDevices(ts);
+  // The kernels read dy, x and the statistics as dense row-major buffers.
+  const at::Tensor dy = ts[0].contiguous(), x = ts[1].contiguous(), gamma = ts[2].contiguous();
+  if (x.dim() < 1) throw std::invalid_argument("layerNormBackward: x must have rank >= 1");
+  const double eps = ArgNumber(info, 3);
+  auto [var, mean] = at::var_mean(x, {-1}, /*unbiased=*/false, /*keepdim=*/true);
+  const at::Tensor rstd = var.add_(eps).rsqrt_();
+  auto grads = at::native_layer_norm_backward(dy, x, {x.size(-1)}, mean.contiguous(), rstd.contiguous(), gamma,
+                                              c10::optional<at::Tensor>(), {true, false, false});
+  Emit(std::get<0>(grads));
+}
+
+// ---- exact (erf) GELU -------------------------------------------------------------------------------
+void Gelu(const Napi::CallbackInfo& info) { Emit(at::gelu(ArgTensor(info, 0), "none")); }
+
+// geluBackward(dy, x) -> dy · (Φ(x) + x·φ(x))
+void GeluBackward(const Napi::CallbackInfo& info) {
+  std::vector<at::Tensor> ts{ArgTensor(info, 0), ArgTensor(info, 1)};
+  AlignDevices(ts);
+  Emit(at::gelu_backward(ts[0], ts[1], "none"));
 }
 
 }  // namespace
 
 void RegisterFused(Napi::Env env, Napi::Object exports) {
-  Export(env, exports, "dropout", Dropout);
   Export(env, exports, "adamW", AdamW);
+  Export(env, exports, "layerNorm", LayerNorm);
+  Export(env, exports, "layerNormBackward", LayerNormBackward);
+  Export(env, exports, "gelu", Gelu);
+  Export(env, exports, "geluBackward", GeluBackward);
+  ExportValue(env, exports, "cudaKernelsStatus",
+              [](const Napi::CallbackInfo& info) -> Napi::Value { return Napi::String::New(info.Env(), CudaKernelsStatus()); });
 }
 
 }  // namespace tl

@@ -75,5 +75,6 @@ void RegisterShape(Napi::Env env, Napi::Object exports);
 void RegisterIndexing(Napi::Env env, Napi::Object exports);
 void RegisterCreation(Napi::Env env, Napi::Object exports);
 void RegisterFused(Napi::Env env, Napi::Object exports);
+void RegisterDropout(Napi::Env env, Napi::Object exports);
 
 }  // namespace tl

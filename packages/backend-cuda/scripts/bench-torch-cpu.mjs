@@ -7,7 +7,8 @@
  *   node scripts/bench-torch-cpu.mjs [tiny|mini] [steps] [--dropout 0.1] [--threads N] [--tl-adamw] [--no-anchor] [--profile]
  *
  * --threads N sets ATen's thread count on both sides (the anchor's torch.set_num_threads is patched).
- * --tl-adamw updates with the fused TlAdamW kernel (FusedAdamW, torch's AdamW) instead of tfjs's Adam.
+ * --tl-adamw updates with @tl/core's AdamW (torch's AdamW; on this backend one TL_ADAMW_UPDATE kernel
+ * per parameter) instead of tfjs's Adam. scripts/trainer-profile.mjs measures the real Trainer instead.
  *
  * Needs the addon built (build:native) and, for the anchor, Debian's python3-torch.
  * Besides wall time it reports CPU time per step (user + system, all threads) for both sides — the
@@ -19,7 +20,8 @@ import { existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import * as tf from '@tensorflow/tfjs-core';
-import { FusedAdamW, TorchCpuBackend } from '../dist/index.js';
+import { AdamW } from '@tl/core';
+import { TorchCpuBackend } from '../dist/index.js';
 // @tl/core's shared BERT-shaped step (its bench module is not part of the package's public API).
 import { BERT_SHAPES, bertLossAndGrads, bertTrainStep, createBertBatch, createBertParams, disposeBatch } from '../../core/dist/bench/bert-shaped-step.js';
 
@@ -48,12 +50,13 @@ const backend = new TorchCpuBackend({ threads });
 await backend.init();
 const params = tf.tidy(() => createBertParams(shape, 0));
 const batch = createBertBatch(shape, batchSize, seq, 0);
-const fused = flag('--tl-adamw') ? new FusedAdamW(2e-5) : undefined;
+const fused = flag('--tl-adamw') ? new AdamW() : undefined;
+const groups = [{ name: 'all', params: Object.entries(params).map(([name, variable]) => ({ name, variable })), lr: 2e-5, weightDecay: 0.01, trainable: true }];
 const optimizer = tf.train.adam(2e-5);
 const run = (i) => {
   if (!fused) return bertTrainStep(shape, params, batch, optimizer, { dropout, seed: i });
   const { loss, grads } = bertLossAndGrads(shape, params, batch, { dropout, seed: i });
-  fused.apply(params, grads);
+  fused.step(groups, new Map(Object.entries(grads)));
   tf.dispose(grads);
   const value = loss.dataSync()[0];
   loss.dispose();
@@ -83,7 +86,7 @@ const ours = {
   batch: batchSize,
   seq,
   dropout,
-  optimizer: fused ? 'TlAdamW' : 'tfjs adam',
+  optimizer: fused ? '@tl/core AdamW (TL_ADAMW_UPDATE)' : 'tfjs adam',
   train_step_ms: Math.round(stepMs * 10) / 10,
   train_samples_per_s: Math.round((batchSize / stepMs) * 1000 * 100) / 100,
   train_step_cpu_ms: Math.round(cpuStepMs * 10) / 10,

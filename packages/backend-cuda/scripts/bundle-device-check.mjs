@@ -2,7 +2,8 @@
 /**
  * Prepares what scripts/device-check.sh needs on a GPU machine that has no node_modules:
  *   .device/check.mjs  — scripts/device-check/main.ts bundled with tfjs-core, the cpu reference
- *                        backend, tfjs's gradients and this package's TS (esbuild);
+ *                        backend, tfjs's gradients, @tl/core (its Trainer is benchmarked) and this
+ *                        package's TS (esbuild);
  *   .device/include/   — Node-API and node-addon-api headers for compiling the addon there.
  * Run on the host: `pnpm --filter @tl/backend-cuda run bundle:device`, then carry
  * packages/backend-cuda/.device to the GPU machine (it is git-ignored).
@@ -27,7 +28,6 @@ await build({
   target: 'node18',
   // tfjs's ESM builds, so the gradients (an ESM-only module) register into the same tfjs-core copy.
   mainFields: ['module', 'main'],
-  alias: { '@tl/core': join(root, 'scripts/device-check/core-shim.ts') },
   // CommonJS dependencies inside an ESM bundle need a require.
   banner: { js: "import { createRequire as __tlCreateRequire } from 'node:module'; const require = __tlCreateRequire(import.meta.url);" },
   logLevel: 'warning',

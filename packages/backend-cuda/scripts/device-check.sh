@@ -13,11 +13,12 @@
 #   OUT=/some/dir bash packages/backend-cuda/scripts/device-check.sh
 #   with the device tool: command `bash packages/backend-cuda/scripts/device-check.sh`,
 #   carry ["packages/backend-cuda/.device"] (plus node.xz if git-ignored), timeout_s 420.
-# Optional env: DEVICE=0, STEPS=10 (bench steps), DROPOUT=0 (bench dropout for both sides),
+# Optional env: DEVICE=0, STEPS=10 (bench steps), DROPOUT=0.1 (bench dropout for both sides),
 #   PYTHON=python3, JOBS=<parallel compiles>, DRY_RUN_CPU=1 (no GPU: link CPU libtorch, run on torch-cpu).
-# Results in $OUT: build.log, device-check.log, device-check.json (kernels, gradients, fused kernels,
-#   tfjs bench: fp32 and bf16, each with tfjs's Adam and with the fused TlAdamW kernel; issue_ms is the
-#   host time to issue a step — close to step_ms means the host, not the GPU, sets the pace),
+# Results in $OUT: build.log, device-check.log, device-check.json (kernels, gradients, @tl/core's fused
+#   kernels against references and whether tl's PTX kernels loaded, BERT-base fine-tuning through
+#   @tl/core's Trainer: fp32 and bf16 with the fused kernels, fp32 without them, kernel calls per step
+#   and host CPU ms per step — close to step_ms means the host, not the GPU, sets the pace),
 #   torch-reference.json (PyTorch fp32/bf16 on the same GPU), summary.json (both, with ratios).
 set -uo pipefail
 
@@ -74,12 +75,12 @@ ls "$PKG"/native/*.cc | xargs -P "${JOBS:-$(nproc)}" -I{} sh -c \
   'g++ "$@" -c "{}" -o "'"$BUILD"'/$(basename {} .cc).o" >> "'"$OUT"'/build.log" 2>&1 || { echo "compile failed: {}" >> "'"$OUT"'/build.log"; exit 255; }' \
   _ "${CXXFLAGS[@]}" || { tail -40 "$OUT/build.log"; die "compile (see build.log)"; }
 # --no-as-needed keeps libtorch_cuda loaded: its static initialisers register the CUDA kernels.
-g++ -shared -o "$BUILD/tl_torch.node" "$BUILD"/*.o -L"$TORCH_ROOT/lib" -Wl,--no-as-needed "${LIBS[@]}" -Wl,--as-needed \
+g++ -shared -o "$BUILD/tl_torch.node" "$BUILD"/*.o -L"$TORCH_ROOT/lib" -Wl,--no-as-needed "${LIBS[@]}" -Wl,--as-needed -ldl \
   -Wl,-rpath,"$TORCH_ROOT/lib" >> "$OUT/build.log" 2>&1 || { tail -40 "$OUT/build.log"; die "link (see build.log)"; }
 say "built $BUILD/tl_torch.node in $(( $(date +%s) - T0 ))s"
 
 # ---- tfjs checks and benchmark on the GPU -------------------------------------------------------------
-CHECK_ARGS=(--out "$OUT" --device "${DEVICE:-0}" --steps "${STEPS:-10}" --dropout "${DROPOUT:-0}")
+CHECK_ARGS=(--out "$OUT" --device "${DEVICE:-0}" --steps "${STEPS:-10}" --dropout "${DROPOUT:-0.1}")
 [ "${DRY_RUN_CPU:-0}" = 1 ] && CHECK_ARGS+=(--cpu)
 say "running kernel parity, gradient parity and the tfjs bench"
 TL_TORCH_ADDON="$BUILD/tl_torch.node" timeout 300 "$NODE" "$PKG/.device/check.mjs" "${CHECK_ARGS[@]}"
@@ -89,7 +90,7 @@ CHECK_RC=$?
 # ---- PyTorch on the same GPU -------------------------------------------------------------------------
 if [ "${DRY_RUN_CPU:-0}" != 1 ]; then
   say "PyTorch reference (BERT-base, batch 32, seq 128, fp32 and bf16 autocast)"
-  timeout 120 "$PY" "$PKG/scripts/device-check/torch_reference.py" base "${STEPS:-10}" "${DROPOUT:-0}" > "$OUT/torch-reference.json" \
+  timeout 120 "$PY" "$PKG/scripts/device-check/torch_reference.py" base "${STEPS:-10}" "${DROPOUT:-0.1}" > "$OUT/torch-reference.json" \
     || say "torch reference failed"
 fi
 

@@ -11,9 +11,7 @@ export { CudaBackend, type CudaBackendOptions } from './backends/cuda-backend.js
 export { TorchCpuBackend, type TorchCpuBackendOptions } from './backends/torch-cpu-backend.js';
 export { TorchBackend, type TorchBackendOptions } from './torch-backend.js';
 export { loadAddon, type TorchAddon, type LoadedAddon } from './native/addon.js';
-export { registerTorchKernels, torchKernels } from './kernels/register.js';
-export { TL_ADAMW, TL_DROPOUT } from './kernels/fused.js';
-export { FusedAdamW } from './optim/fused-adamw.js';
+export { registerTorchKernels, torchKernels, withoutTlKernels } from './kernels/register.js';
 
 /** Reads an optional numeric option given on a command line (`--device 1` arrives as '1'). */
 function numberOption(options: Record<string, unknown> | undefined, key: string): number | undefined {

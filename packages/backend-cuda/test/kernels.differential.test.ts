@@ -27,7 +27,8 @@ describe('torch-cpu kernels match tfjs cpu', () => {
 
   it('has a differential case for every registered kernel', () => {
     const covered = new Set(cases.map((c) => c.kernel));
-    // Tl* kernels have no tfjs cpu twin; fused.test.ts checks them against tfjs-op references.
+    // Tl* kernels (@tl/core's fused-kernel contracts) have no tfjs cpu twin; test/fused/ checks each
+    // against core's tfjs-op fallback on cpu.
     const missing = torchKernels(loadAddon().addon)
       .map((k) => k.name)
       .filter((name) => !covered.has(name) && !name.startsWith('Tl'));

@@ -3,7 +3,9 @@
  * so the GPU machine needs only node, the bundle and the freshly built addon ($TL_TORCH_ADDON):
  *   1. every differential kernel case on `cuda` against tfjs `cpu`;
  *   2. the BERT-shaped (tiny) loss and gradients on `cuda` (fp32, and bf16 autocast loosely) vs `cpu`;
- *   3. BERT-base training-step throughput (batch 32, seq 128) fp32 and bf16 autocast.
+ *   3. @tl/core's fused-kernel contracts (dropout, AdamW, LayerNorm, GELU) on the device against references;
+ *   4. BERT-base fine-tuning throughput through @tl/core's real Trainer (batch 32, seq 128), fp32 and
+ *      bf16 autocast with the fused kernels, fp32 without them, and kernel calls per step.
  * Writes JSON to --out DIR (device-check.json) and prints a summary.
  */
 import '@tensorflow/tfjs-backend-cpu';
@@ -15,8 +17,12 @@ import { CudaBackend } from '../../src/backends/cuda-backend.js';
 import { TorchCpuBackend } from '../../src/backends/torch-cpu-backend.js';
 import { loadAddon } from '../../src/native/addon.js';
 import type { TorchBackend } from '../../src/torch-backend.js';
-import { TL_ADAMW, TL_DROPOUT } from '../../src/kernels/fused.js';
-import { FusedAdamW } from '../../src/optim/fused-adamw.js';
+import { withoutTlKernels } from '../../src/kernels/register.js';
+import { benchTrainer, type TrainerBenchResult } from '../../src/bench/trainer-bench.js';
+import { AdamW, dropoutKeys, dropoutMaskReference, dropoutThreshold, runDropoutKernel } from '@tl/core';
+// core's LayerNorm and activation functions (its nn/ modules are not part of the package's API).
+import { layerNorm } from '../../../core/src/nn/layer-norm.js';
+import { activation } from '../../../core/src/nn/activations.js';
 import { kernelCases } from '../../test/differential/cases.js';
 import { difference, evaluate } from '../../test/differential/compare.js';
 import {
@@ -35,7 +41,7 @@ const opt = (name: string, fallback: string): string => {
 const outDir = opt('--out', '.');
 const device = Number(opt('--device', '0'));
 const benchSteps = Number(opt('--steps', '10'));
-const dropout = Number(opt('--dropout', '0'));
+const dropout = Number(opt('--dropout', '0.1'));
 // --cpu: a dry run of the same checks on torch-cpu, for machines without a GPU (tiny bench only).
 const cpuDryRun = argv.includes('--cpu');
 const target = cpuDryRun ? 'torch-cpu' : 'cuda';
@@ -82,6 +88,8 @@ function residency(): void {
   y.dispose();
 }
 
+const gelu = activation('gelu');
+
 const TINY: BertShape = { layers: 2, hidden: 32, heads: 4, intermediate: 64, vocab: 100, maxPositions: 16, typeVocab: 2, labels: 3 };
 
 async function gradsOn(backend: string): Promise<{ loss: number; grads: Record<string, Float32Array> }> {
@@ -125,84 +133,134 @@ async function gradientParity(): Promise<void> {
   report.gradients = result;
 }
 
-/** The fused kernels on the device: TlDropout's mask statistics and determinism, TlAdamW vs torch's formula on cpu. */
-async function fusedChecks(): Promise<void> {
-  await useCuda(false);
-  const ones = tf.ones([256, 1024]);
-  const [a, b] = [0, 1].map(() => tf.engine().runKernel(TL_DROPOUT, { x: ones }, { rate: 0.1, seed: 3 }) as tf.Tensor);
-  const [va, vb] = [await a!.data(), await b!.data()];
-  const deterministic = va.every((x, i) => x === vb[i]);
-  const keptFraction = va.filter((x) => x !== 0).length / va.length;
-  tf.dispose([ones, a!, b!]);
-
-  const [pv, gv] = [tf.randomNormal([300, 7], 0, 1, 'float32', 1), tf.randomNormal([300, 7], 0, 1, 'float32', 2)];
-  const [pData, gData] = [await pv.data(), await gv.data()];
-  const mZero = tf.zeros([300, 7]);
-  const out = tf.engine().runKernel(TL_ADAMW, { param: pv, grad: gv, expAvg: mZero, expAvgSq: mZero }, { lr: 1e-2, weightDecay: 0.01, step: 1 }) as tf.Tensor[];
-  const got = await out[0]!.data();
-  tf.dispose([pv, gv, mZero, ...out]);
-  let maxDiff = 0;
-  for (let i = 0; i < got.length; i++) {
-    // step 1 from zero moments: m = 0.1 g, v = 0.001 g², update = lr · g / (|g| + eps) (bias-corrected)
-    const g = gData[i]!;
-    const want = pData[i]! * (1 - 1e-2 * 0.01) - (1e-2 * (0.1 * g)) / 0.1 / (Math.sqrt(0.001 * g * g) / Math.sqrt(0.001) + 1e-8);
-    maxDiff = Math.max(maxDiff, Math.abs(got[i]! - want));
+/** Largest |got − want| / (|want| + floor), 0 when equal (NaN pairs included). */
+function worstRelative(got: ArrayLike<number>, want: ArrayLike<number>, floor: number): number {
+  let worst = got.length === want.length ? 0 : Infinity;
+  for (let i = 0; i < want.length; i++) {
+    const [g, w] = [got[i]!, want[i]!];
+    if (Object.is(g, w) || (Number.isNaN(g) && Number.isNaN(w))) continue;
+    const e = Math.abs(g - w) / (Math.abs(w) + floor);
+    worst = Number.isNaN(e) ? Infinity : Math.max(worst, e);
   }
-  const pass = deterministic && Math.abs(keptFraction - 0.9) < 0.01 && maxDiff < 1e-5;
-  report.fused = { dropoutDeterministic: deterministic, dropoutKeptFraction: keptFraction, adamwMaxDiff: maxDiff, pass };
-  log(`fused kernels: TlDropout deterministic ${deterministic}, kept ${keptFraction.toFixed(4)} (0.9); TlAdamW max diff ${maxDiff.toExponential(2)} ${pass ? 'ok' : 'FAIL'}`);
+  return worst;
 }
 
-const BASE: BertShape = { layers: 12, hidden: 768, heads: 12, intermediate: 3072, vocab: 30522, maxPositions: 512, typeVocab: 2, labels: 2 };
+/** Runs `fn` on `backend` inside a tidy and reads what it returns. */
+async function valuesOn(backend: string, fn: () => tf.Tensor[]): Promise<Float32Array[]> {
+  await tf.setBackend(backend);
+  const out = tf.tidy(fn);
+  const values = out.map((t) => t.dataSync() as Float32Array);
+  tf.dispose(out);
+  return values;
+}
 
-async function bench(): Promise<void> {
-  const shape = cpuDryRun ? TINY : BASE;
-  const batchSize = cpuDryRun ? 4 : 32;
+/**
+ * @tl/core's fused-kernel contracts on the device, each against its reference: TL_DROPOUT bit for
+ * bit against core's dropoutMaskReference (the PTX kernel, and the ATen-op fallback), its gradient;
+ * TL_ADAMW_UPDATE through core's AdamW against core's op sequence on cpu (three steps, a clip
+ * scale on one); TL_LAYER_NORM and TL_GELU through core's layerNorm/gelu against their tfjs-op
+ * compositions on cpu, forward and gradients. Also records whether the PTX kernels loaded.
+ */
+async function fusedChecks(): Promise<void> {
   await useCuda(false);
-  const params = tf.tidy(() => createBertParams(shape, 0));
-  const batch = createBertBatch(shape, batchSize, cpuDryRun ? 16 : 128, 0);
+  const result: Record<string, unknown> = {};
+  const b = tf.backend() as TorchBackend;
+
+  // Dropout: [300, 1031] (several blocks, a ragged tail) and a transposed view.
+  const [rate, seed] = [0.1, 123456789];
+  let dropoutOk = true;
+  for (const transposed of [false, true]) {
+    const x = tf.tidy(() => (transposed ? tf.transpose(tf.randomNormal([1031, 300], 0, 1, 'float32', 5)) : tf.randomNormal([300, 1031], 0, 1, 'float32', 5)));
+    const xs = x.dataSync();
+    const mask = dropoutMaskReference(x.size, rate, seed);
+    const want = Float32Array.from(xs, (v, i) => v * mask[i]!);
+    const y = runDropoutKernel(x, { rate, seed });
+    const [k1, k2] = dropoutKeys(seed);
+    b.addon.dropout(b.handle(x), k1, k2, dropoutThreshold(rate), 1 / (1 - rate), true);
+    const z = tf.engine().makeTensorFromTensorInfo(b.output());
+    const w = tf.randomNormal(x.shape, 0, 1, 'float32', 6);
+    const g = tf.grad((t: tf.Tensor) => tf.sum(tf.mul(runDropoutKernel(t, { rate, seed }), w)))(x);
+    const wMasked = Float32Array.from(w.dataSync(), (v, i) => v * mask[i]!);
+    const exact = (a: ArrayLike<number>, c: ArrayLike<number>): boolean => worstRelative(a, c, 0) === 0;
+    const r = { kernel: exact(y.dataSync(), want), atenOps: exact(z.dataSync(), want), gradient: exact(g.dataSync(), wMasked) };
+    result[transposed ? 'dropoutTransposed' : 'dropout'] = r;
+    dropoutOk &&= r.kernel && r.atenOps && r.gradient;
+    tf.dispose([x, y, z, w, g]);
+  }
+  result.ptx = b.addon.cudaKernelsStatus();
+
+  // AdamW: core's AdamW on cpu (op sequence) vs on the device (the kernel).
+  const adamw = async (backend: string): Promise<Float32Array[]> => {
+    await (backend === 'cpu' ? tf.setBackend('cpu') : useCuda(false));
+    const vars = [[768, 768], [768], [4096, 64]].map((shape, i) => {
+      const init = tf.randomNormal(shape, 0, 0.05, 'float32', 20 + i);
+      const variable = tf.variable(init, true, `adamw-check-${backend}-${i}`);
+      init.dispose();
+      return { name: `p${i}`, variable };
+    });
+    const opt = new AdamW();
+    for (let step = 1; step <= 3; step++) {
+      const grads = new Map(vars.map(({ name, variable }, i) => [name, tf.randomNormal(variable.shape, 0, 0.01 * step, 'float32', 100 * step + i)]));
+      opt.step([{ name: 'g', params: vars, lr: 1e-3, weightDecay: 0.01, trainable: true }], grads, step === 2 ? { gradScale: Math.fround(0.37) } : {});
+      tf.dispose([...grads.values()]);
+    }
+    const out = [...vars.map((v) => v.variable.dataSync() as Float32Array), ...[...opt.stateDict().tensors.values()].map((t) => t.dataSync() as Float32Array)];
+    opt.dispose();
+    tf.dispose(vars.map((v) => v.variable));
+    return out;
+  };
+  const [adamWant, adamGot] = [await adamw('cpu'), await adamw(target)];
+  const adamError = Math.max(...adamWant.map((w, i) => worstRelative(adamGot[i]!, w, 1e-6)));
+  result.adamw = { maxRelError: adamError, limit: 1e-6 };
+
+  // LayerNorm and GELU through core's functions: y and every gradient.
+  const lnGelu = (): tf.Tensor[] => {
+    const x = tf.randomNormal([8, 128, 768], 0, 1, 'float32', 30);
+    const gamma = tf.randomNormal([768], 1, 0.1, 'float32', 31);
+    const beta = tf.randomNormal([768], 0, 0.1, 'float32', 32);
+    const w = tf.randomNormal([8, 128, 768], 0, 1, 'float32', 33);
+    const f = (a: tf.Tensor, g: tf.Tensor, c: tf.Tensor): tf.Scalar => tf.sum(tf.mul(gelu(layerNorm(a, g, c, 1e-12)), w));
+    return [layerNorm(x, gamma, beta, 1e-12), gelu(x), ...tf.grads(f)([x, gamma, beta])];
+  };
+  const [lnWant, lnGot] = [await valuesOn('cpu', lnGelu), await valuesOn(target, lnGelu)];
+  // Relative to each array's scale: dgamma and dbeta sum 1024 rows, where summation order alone
+  // moves an element near 0 by more than 1e-4 of itself.
+  const scale = (w: Float32Array): number => w.reduce((a, x) => Math.max(a, Math.abs(x)), 0);
+  const lnError = Math.max(...lnWant.map((w, i) => worstRelative(lnGot[i]!, w, 1e-3 * scale(w))));
+  result.layerNormGelu = { maxRelError: lnError, limit: 1e-4 };
+
+  const pass = dropoutOk && adamError < 1e-6 && lnError < 1e-4;
+  report.fused = { ...result, pass };
+  log(`fused kernels (${String(result.ptx)}): dropout exact ${dropoutOk}, AdamW ${adamError.toExponential(2)}, LayerNorm+GELU ${lnError.toExponential(2)} ${pass ? 'ok' : 'FAIL'}`);
+}
+
+/**
+ * @tl/core's real fine-tuning path (src/bench/trainer-bench.ts: buildModel, PaddingCollator,
+ * Trainer with dropout, clipping, schedule, AdamW) on BERT-base, batch 32 × seq 128: fp32 and bf16
+ * with the fused kernels (kernels counted for fp32), and fp32 without them (core's tfjs-op
+ * compositions: the "before").
+ */
+async function bench(): Promise<void> {
+  const shape = cpuDryRun ? 'tiny' : 'base';
+  const batch = cpuDryRun ? 4 : 32;
+  const seq = cpuDryRun ? 16 : 128;
   const results = report.bench as Record<string, unknown>;
-  for (const [name, autocast, fused] of [
-    ['fp32', false, false],
-    ['fp32_tl_adamw', false, true],
-    ['bf16', 'bf16', false],
-    ['bf16_tl_adamw', 'bf16', true],
-  ] as const) {
-    await useCuda(autocast); // the live backend switches autocast; params stay where they are
-    const adam = fused ? undefined : tf.train.adam(2e-5);
-    const adamw = fused ? new FusedAdamW(2e-5, 0.01) : undefined;
-    // @tl/core's bertTrainStep, split so the time to *issue* a step (JS + kernel launches) shows
-    // apart from the wait for the GPU: issue ≈ total means the host, not the GPU, sets the pace.
-    let issueMs = 0;
-    const step = (i: number): number => {
-      const t = performance.now();
-      const { loss, grads } = bertLossAndGrads(shape, params, batch, { dropout, seed: i });
-      // Gradients come keyed by HF name; tfjs's optimizer wants its variable names (as bertTrainStep does).
-      if (adam) adam.applyGradients(Object.entries(grads).map(([n, tensor]) => ({ name: params[n]!.name, tensor })));
-      else adamw!.apply(params, grads);
-      tf.dispose(grads);
-      issueMs += performance.now() - t;
-      const value = loss.dataSync()[0]!;
-      loss.dispose();
-      return value;
-    };
-    step(0);
-    step(1);
-    issueMs = 0;
-    const t0 = performance.now();
-    let loss = 0;
-    for (let i = 0; i < benchSteps; i++) loss = step(i + 2);
-    const ms = (performance.now() - t0) / benchSteps;
-    issueMs /= benchSteps;
-    const samples = (batchSize / ms) * 1000;
-    results[name] = { step_ms: ms, issue_ms: issueMs, samples_per_s: samples, loss, tensors: tf.memory().numTensors };
-    log(`${cpuDryRun ? 'tiny (dry run)' : 'BERT-base'} train step ${name}: ${ms.toFixed(1)} ms (${issueMs.toFixed(1)} ms to issue), ${samples.toFixed(1)} samples/s (dropout ${dropout})`);
-    adam?.dispose();
-    adamw?.dispose();
+  const runs = [
+    ['fp32', false, true, benchSteps],
+    ['bf16', 'bf16', true, benchSteps],
+    ['fp32_without_tl_kernels', false, false, Math.max(2, Math.ceil(benchSteps / 3))],
+  ] as const;
+  for (const [name, autocast, tlKernels, steps] of runs) {
+    await useCuda(autocast);
+    const run = (): Promise<TrainerBenchResult> => benchTrainer({ shape, batch, seq, steps, dropout, countKernels: name === 'fp32' || name === 'fp32_without_tl_kernels' });
+    const r = tlKernels ? await run() : await withoutTlKernels(run);
+    results[name] = { ...r, step_ms: r.msPerStep, samples_per_s: r.samplesPerSecond, tensors: tf.memory().numTensors };
+    log(
+      `${cpuDryRun ? 'tiny (dry run)' : 'BERT-base'} Trainer step ${name}: ${r.msPerStep.toFixed(1)} ms, ${r.samplesPerSecond.toFixed(1)} samples/s ` +
+        `(dropout ${dropout}, ${r.kernelCallsPerStep ?? '?'} kernel calls/step, host CPU ${r.cpuMsPerStep.toFixed(0)} ms/step, losses ${r.losses.map((l) => l.toFixed(3)).join(' ')}, tensors flat ${r.tensorsFlat})`,
+    );
     save();
   }
-  disposeBatch(batch);
-  tf.dispose(Object.values(params));
 }
 
 async function main(): Promise<void> {
@@ -220,8 +278,8 @@ async function main(): Promise<void> {
   save();
   if (!argv.includes('--no-bench')) {
     report.bench = cpuDryRun
-      ? { model: 'bert-tiny-test (dry run)', batch: 4, seq: 16, steps: benchSteps, dropout }
-      : { model: 'bert-base', batch: 32, seq: 128, steps: benchSteps, dropout };
+      ? { model: 'bert-tiny (dry run)', path: '@tl/core Trainer', batch: 4, seq: 16, steps: benchSteps, dropout }
+      : { model: 'bert-base', path: '@tl/core Trainer', batch: 32, seq: 128, steps: benchSteps, dropout };
     await bench();
   }
   report.finished = new Date().toISOString();

@@ -75,11 +75,20 @@ export interface TorchAddon {
   range(start: number, step: number, count: number, dtype: number, device: DeviceCode): void;
   linspace(start: number, stop: number, num: number, device: DeviceCode): void;
 
-  dropout(x: Handle, rate: number, seed: number): void;
+  /** TL_DROPOUT: keys, threshold and scale from @tl/core's dropoutKeys/dropoutThreshold; composed forces the ATen-op path. */
+  dropout(x: Handle, k1: number, k2: number, threshold: number, scale: number, composed: boolean): void;
+  /** TL_ADAMW_UPDATE; composed forces the ATen-op path (the CUDA fallback) for tests. */
   adamW(
     param: Handle, grad: Handle, expAvg: Handle, expAvgSq: Handle,
-    lr: number, beta1: number, beta2: number, eps: number, weightDecay: number, step: number,
+    lr: number, beta1: number, beta2: number, eps: number, weightDecay: number, step: number, gradScale: number,
+    composed: boolean,
   ): void;
+  layerNorm(x: Handle, gamma: Handle, beta: Handle, eps: number): void;
+  layerNormBackward(dy: Handle, x: Handle, gamma: Handle, eps: number): void;
+  gelu(x: Handle): void;
+  geluBackward(dy: Handle, x: Handle): void;
+  /** Whether tl's PTX kernels (native/cuda_kernels.cc) are in use on CUDA, or why not. */
+  cudaKernelsStatus(): string;
 }
 
 /** The loaded addon and the buffer its ops describe their outputs in. */

@@ -1,0 +1,26 @@
+import { TL_LAYER_NORM, TL_LAYER_NORM_BACKWARD } from '@tl/core';
+import { attr, input, type TorchKernel } from '../kernel.js';
+
+/**
+ * @tl/core's TL_LAYER_NORM and TL_LAYER_NORM_BACKWARD (contract: core's nn/layer-norm-kernel.ts):
+ * LayerNorm over the last axis as at::native_layer_norm, and its dx as
+ * at::native_layer_norm_backward (native/fused.cc). Core registers the gradient that uses them.
+ */
+export const layerNormKernels: TorchKernel[] = [
+  {
+    name: TL_LAYER_NORM,
+    run: (args) => {
+      const b = args.backend;
+      b.addon.layerNorm(b.handle(input(args, 'x')), b.handle(input(args, 'gamma')), b.handle(input(args, 'beta')), attr<number>(args.attrs, 'eps'));
+      return b.output();
+    },
+  },
+  {
+    name: TL_LAYER_NORM_BACKWARD,
+    run: (args) => {
+      const b = args.backend;
+      b.addon.layerNormBackward(b.handle(input(args, 'dy')), b.handle(input(args, 'x')), b.handle(input(args, 'gamma')), attr<number>(args.attrs, 'eps'));
+      return b.output();
+    },
+  },
+];
