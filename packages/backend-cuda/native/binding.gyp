@@ -20,13 +20,16 @@
         "NAPI_CPP_EXCEPTIONS",
         "<!@(node ../scripts/find-libtorch.mjs --field defines)"
       ],
-      # ATen needs exceptions and RTTI, which node's common.gypi turns off.
+      # ATen needs exceptions and RTTI, which node's common.gypi turns off. -fopenmp: at::parallel_for
+      # is OpenMP compiled into the including file, so the addon's own CPU loops (dropout, AdamW)
+      # only run on ATen's threads when built with it (the same libgomp as Debian's libtorch).
       "cflags!": ["-fno-exceptions"],
       "cflags_cc!": ["-fno-exceptions", "-fno-rtti", "-std=gnu++17", "-std=gnu++20"],
       "cflags_cc": [
         "-std=<!(node ../scripts/find-libtorch.mjs --field cxxStd)",
-        "-fexceptions", "-frtti", "-O2", "-Wno-unused-parameter", "-Wno-deprecated-declarations"
+        "-fexceptions", "-frtti", "-O2", "-fopenmp", "-Wno-unused-parameter", "-Wno-deprecated-declarations"
       ],
+      "ldflags": ["-fopenmp"],
       "libraries": [
         "-L<!(node ../scripts/find-libtorch.mjs --field libDir)",
         # --no-as-needed keeps libtorch_cuda linked although nothing names its symbols: its static

@@ -18,21 +18,31 @@
 #include "cuda_kernels.h"
 #include "dropout_hash.h"
 #include "runtime.h"
+#include "vectorized_loop.h"
 
 namespace tl {
 namespace {
+
+// One range of the CPU loop. Built twice (GCC target_clones, chosen when the addon loads): for AVX2,
+// where the u32 multiplies and the select vectorise 8 wide (~6x faster than scalar here), and for
+// any x86-64. O3 because -O2's cost model does not vectorise a loop that needs a scalar tail.
+TL_VECTORIZED_LOOP
+void DropoutRange(const float* src, float* dst, int64_t begin, int64_t end, uint32_t k1, uint32_t k2,
+                  uint32_t threshold, float scale) {
+  for (int64_t i = begin; i < end; ++i) {
+    const uint32_t h = DropoutHash(static_cast<uint64_t>(i), k1, k2);
+    dst[i] = src[i] * ((h >> 8) >= threshold ? scale : 0.0f);
+  }
+}
 
 at::Tensor DropoutCpu(const at::Tensor& x_in, const DropoutParams& p) {
   const at::Tensor x = x_in.contiguous();
   at::Tensor y = at::empty_like(x, at::MemoryFormat::Contiguous);
   const float* src = x.data_ptr<float>();
   float* dst = y.data_ptr<float>();
-  // ~2 ns per element on one core: grains of 64k elements keep the thread hand-off negligible.
+  // (ATen's parallel_for is OpenMP compiled into this file: parallel when built with -fopenmp.)
   at::parallel_for(0, x.numel(), 1 << 16, [&](int64_t begin, int64_t end) {
-    for (int64_t i = begin; i < end; ++i) {
-      const uint32_t h = DropoutHash(static_cast<uint64_t>(i), p.k1, p.k2);
-      dst[i] = src[i] * ((h >> 8) >= p.threshold ? p.scale : 0.0f);
-    }
+    DropoutRange(src, dst, begin, end, p.k1, p.k2, p.threshold, p.scale);
   });
   return y;
 }

@@ -10,9 +10,15 @@ import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs-core';
 import { buildModel, Callback, PaddingCollator, Trainer, type StepContext } from '@tl/core';
+import { profileHost, type HostProfile } from './host-profile.js';
 
-/** layers, hidden, heads, intermediate of the shapes the anchors use (shared/anchors/torch_cpu_bert.py). */
+/**
+ * layers, hidden, heads, intermediate of the shapes the anchors use (shared/anchors/torch_cpu_bert.py),
+ * and `micro`: a BERT too small for its arithmetic to matter (with a small `vocab`), so that a step's
+ * time over its kernel count is the host's cost per kernel call.
+ */
 export const BERT_SHAPES = {
+  micro: [2, 16, 2, 32],
   tiny: [2, 128, 2, 512],
   mini: [4, 256, 4, 1024],
   small: [4, 512, 8, 2048],
@@ -28,8 +34,15 @@ export interface TrainerBenchOptions {
   readonly seq?: number;
   /** hidden and attention dropout (HF default 0.1). */
   readonly dropout?: number;
+  /** Vocabulary size (default 30522, BERT's). */
+  readonly vocab?: number;
   /** Also count the kernels of one step (two more steps through tf.profile, the second counted). */
   readonly countKernels?: boolean;
+  /**
+   * Also profile the host (V8's sampling profiler) over two more steps through a fresh Trainer; the
+   * names are the addon's native functions, so their self time is told apart.
+   */
+  readonly profileHost?: { readonly nativeNames: readonly string[] };
 }
 
 export interface TrainerBenchResult {
@@ -49,17 +62,17 @@ export interface TrainerBenchResult {
   readonly kernelCallsPerStep?: number;
   /** Kernel names by calls in the counted step, most first. */
   readonly kernelCalls?: Record<string, number>;
+  /** Host time of two steps by layer (profileHost); `profile` is the raw .cpuprofile data. */
+  readonly hostProfile?: HostProfile;
   readonly loadavg: number[];
 }
 
-const VOCAB = 30522;
-
-function bertConfig(shape: BertShapeName, dropout: number): Record<string, unknown> {
+function bertConfig(shape: BertShapeName, dropout: number, vocab: number): Record<string, unknown> {
   const [layers, hidden, heads, intermediate] = BERT_SHAPES[shape];
   return {
     architectures: ['BertForSequenceClassification'],
     model_type: 'bert',
-    vocab_size: VOCAB,
+    vocab_size: vocab,
     max_position_embeddings: 512,
     type_vocab_size: 2,
     hidden_act: 'gelu',
@@ -102,9 +115,10 @@ export async function benchTrainer(o: TrainerBenchOptions): Promise<TrainerBench
   const batch = o.batch ?? 32;
   const seq = o.seq ?? 128;
   const dropout = o.dropout ?? 0.1;
+  const vocab = o.vocab ?? 30522;
   // seed 1, not 0: core's Initializer derives tfjs seeds as seed·7919 + n, and tfjs takes seed 0 as
   // "unseeded" (Math.random), which would make the first tensor differ run to run.
-  const model = buildModel(bertConfig(o.shape, dropout), { seed: 1 });
+  const model = buildModel(bertConfig(o.shape, dropout, vocab), { seed: 1 });
   let s = 777;
   const next = (n: number): number => {
     s ^= s << 13;
@@ -113,9 +127,9 @@ export async function benchTrainer(o: TrainerBenchOptions): Promise<TrainerBench
     return (s >>> 0) % n;
   };
   const encodings = new Map<string, { inputIds: number[]; tokenTypeIds: number[] }>();
-  const examples = Array.from({ length: batch * (o.steps + 3) }, (_, i) => {
+  const examples = Array.from({ length: batch * (o.steps + 5) }, (_, i) => {
     const text = `example ${i}`;
-    const inputIds = Array.from({ length: seq }, () => 1 + next(VOCAB - 1));
+    const inputIds = Array.from({ length: seq }, () => 1 + next(vocab - 1));
     encodings.set(text, { inputIds, tokenTypeIds: inputIds.map((_, t) => (t >= seq / 2 ? 1 : 0)) });
     return { text, label: i % 2 };
   });
@@ -148,6 +162,15 @@ export async function benchTrainer(o: TrainerBenchOptions): Promise<TrainerBench
         twice.dispose();
       }
     }
+    let hostProfile: HostProfile | undefined;
+    if (o.profileHost) {
+      const twice = new Trainer({ model, collator, args: { ...args, maxSteps: 2 } });
+      try {
+        hostProfile = await profileHost(() => twice.fit(examples.slice(batch * (o.steps + 3))), o.profileHost.nativeNames);
+      } finally {
+        twice.dispose();
+      }
+    }
     return {
       shape: o.shape,
       batch,
@@ -162,6 +185,7 @@ export async function benchTrainer(o: TrainerBenchOptions): Promise<TrainerBench
       tensorsFlat: clock.tensors.slice(1).every((n) => n === clock.tensors[1]),
       kernelCallsPerStep,
       kernelCalls,
+      hostProfile,
       loadavg: loadavg().map((x) => Math.round(x * 100) / 100),
     };
   } finally {
