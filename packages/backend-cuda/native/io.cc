@@ -4,6 +4,7 @@
 #include <torch/version.h>
 
 #include <cstring>
+#include <unordered_map>
 
 #include "runtime.h"
 
@@ -46,6 +47,35 @@ Napi::Value Write(const Napi::CallbackInfo& info) {
   at::Tensor staging = at::empty(sizes, cpu.pinned_memory(true));
   if (bytes) std::memcpy(staging.data_ptr(), src, bytes);
   at::Tensor t = staging.to(at::TensorOptions().device(device), /*non_blocking=*/true);
+  return Napi::Number::New(info.Env(), Put(std::move(t)));
+}
+
+// writeScalar(value, dtype) -> handle: a rank-0 CPU tensor (as Write makes for shape []) from a
+// table keyed by dtype and value bits. tfjs makes a scalar tensor for every number in an expression
+// (tf.mul(x, 0.5), AdamW's constants, ...); tensors are never written in place here, so one ATen
+// tensor per value can stand behind any number of handles, and a scalar costs one table lookup.
+Napi::Value WriteScalar(const Napi::CallbackInfo& info) {
+  static std::unordered_map<uint64_t, at::Tensor> table;
+  constexpr size_t kMaxEntries = 1 << 14;  // beyond this (a stream of distinct values) just allocate
+  const double value = ArgNumber(info, 0);
+  const int32_t code = ArgInt(info, 1);
+  uint32_t bits = 0;
+  switch (code) {
+    case kFloat32: {
+      const float f = static_cast<float>(value);
+      std::memcpy(&bits, &f, sizeof bits);
+      break;
+    }
+    case kInt32: bits = static_cast<uint32_t>(static_cast<int32_t>(value)); break;
+    case kBool: bits = value != 0 ? 1 : 0; break;
+    default: ScalarTypeOf(code);  // throws for an unknown code
+  }
+  const uint64_t key = (static_cast<uint64_t>(code) << 32) | bits;
+  auto found = table.find(key);
+  if (found != table.end()) return Napi::Number::New(info.Env(), Put(found->second));
+  at::Tensor t = at::empty({}, at::TensorOptions().dtype(ScalarTypeOf(code)));
+  std::memcpy(t.data_ptr(), &bits, code == kBool ? 1 : 4);  // little-endian: the low byte for bool
+  if (table.size() < kMaxEntries) table.emplace(key, t);
   return Napi::Number::New(info.Env(), Put(std::move(t)));
 }
 
@@ -116,6 +146,7 @@ void SetTf32(const Napi::CallbackInfo& info) { at::globalContext().setAllowTF32C
 void RegisterIo(Napi::Env env, Napi::Object exports) {
   Export(env, exports, "setMeta", SetMeta);
   ExportValue(env, exports, "write", Write);
+  ExportValue(env, exports, "writeScalar", WriteScalar);
   ExportValue(env, exports, "read", Read);
   Export(env, exports, "dispose", Dispose);
   Export(env, exports, "disposeAll", DisposeAll);

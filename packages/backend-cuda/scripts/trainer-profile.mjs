@@ -55,7 +55,7 @@ console.log(
     backend: backend.capabilities().description,
     tlKernels: withKernels,
     ...r,
-    msPerStep: Math.round(r.msPerStep),
+    msPerStep: Math.round(r.msPerStep * 10) / 10,
     samplesPerSecond: Math.round(r.samplesPerSecond * 100) / 100,
     cpuMsPerStep: Math.round(r.cpuMsPerStep),
     firstStepMs: Math.round(r.firstStepMs),

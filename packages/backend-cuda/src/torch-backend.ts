@@ -1,5 +1,4 @@
 import {
-  DataStorage,
   engine,
   KernelBackend,
   type BackendTimingInfo,
@@ -8,6 +7,7 @@ import {
   type TensorInfo,
   type backend_util,
 } from '@tensorflow/tfjs-core';
+import { DataSlots } from './data-slots.js';
 import type { DeviceCode, Handle, LoadedAddon, TorchAddon } from './native/addon.js';
 import { dtypeCode, dtypeOfCode } from './native/dtype.js';
 
@@ -38,7 +38,7 @@ export class TorchBackend extends KernelBackend {
   /** Matmuls in bf16 (CUDA only); switchable on a live backend, as torch.autocast is per region. */
   autocastBf16: boolean;
   private readonly meta: Int32Array;
-  private readonly data: DataStorage<TensorData>;
+  private readonly data: DataSlots<TensorData>;
 
   constructor(loaded: LoadedAddon, options: TorchBackendOptions) {
     super();
@@ -46,7 +46,7 @@ export class TorchBackend extends KernelBackend {
     this.meta = loaded.meta;
     this.device = options.device;
     this.autocastBf16 = options.autocastBf16 ?? false;
-    this.data = new DataStorage(this, engine());
+    this.data = new DataSlots((dataId) => engine().moveData(this, dataId));
   }
 
   // ---- storage ----------------------------------------------------------------------------------
@@ -64,7 +64,10 @@ export class TorchBackend extends KernelBackend {
   private store(values: backend_util.BackendValues, shape: number[], dtype: DataType, refCount: number): TensorData {
     if (dtype === 'string') return { handle: -1, dtype, refCount, strings: values as Uint8Array[] };
     if (dtype === 'complex64') throw new Error('complex64 tensors are not supported by the libtorch backend');
-    const handle = this.addon.write(values as Float32Array | Int32Array | Uint8Array, shape, dtypeCode(dtype), this.device);
+    const typed = values as Float32Array | Int32Array | Uint8Array;
+    // tfjs makes a rank-0 tensor for every number in an expression (tf.mul(x, 0.5)); the addon keeps
+    // those in a table by value, so each is a new handle to a tensor that already exists.
+    const handle = shape.length === 0 ? this.addon.writeScalar(typed[0]!, dtypeCode(dtype)) : this.addon.write(typed, shape, dtypeCode(dtype), this.device);
     return { handle, dtype, refCount };
   }
 
@@ -78,8 +81,8 @@ export class TorchBackend extends KernelBackend {
   }
 
   override disposeData(dataId: DataId, force = false): boolean {
-    if (!this.data.has(dataId)) return true;
-    const d = this.data.get(dataId);
+    const d = this.data.peek(dataId);
+    if (d === undefined) return true;
     d.refCount--;
     if (!force && d.refCount > 0) return false;
     if (d.handle >= 0) this.addon.dispose(d.handle);
@@ -88,7 +91,7 @@ export class TorchBackend extends KernelBackend {
   }
 
   override refCount(dataId: DataId): number {
-    return this.data.has(dataId) ? this.data.get(dataId).refCount : 0;
+    return this.data.peek(dataId)?.refCount ?? 0;
   }
 
   override incRef(dataId: DataId): void {
@@ -96,7 +99,7 @@ export class TorchBackend extends KernelBackend {
   }
 
   override numDataIds(): number {
-    return this.data.numDataIds();
+    return this.data.size;
   }
 
   override memory(): { unreliable: boolean; reasons?: string[] } & { liveNativeTensors: number } {

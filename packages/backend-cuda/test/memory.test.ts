@@ -30,6 +30,25 @@ describe('torch-cpu memory', () => {
     expect(live()).toBe(before.live);
   });
 
+  it('scalars come from a table by value (one ATen tensor behind many handles), each handle freed on its own', () => {
+    const before = { ids: dataIds(), live: live() };
+    const values = [0.5, 0.5, -0, 0, NaN, Infinity, 1];
+    const floats = values.map((v) => tf.scalar(v));
+    const others = [tf.scalar(1, 'int32'), tf.scalar(-7, 'int32'), tf.scalar(true, 'bool'), tf.scalar(false, 'bool')];
+    expect(live()).toBe(before.live + values.length + others.length);
+    expect(floats.map((t) => t.dataSync()[0])).toEqual(values);
+    expect(Object.is(floats[2]!.dataSync()[0], -0)).toBe(true);
+    expect(others.map((t) => [t.dtype, t.dataSync()[0]])).toEqual([['int32', 1], ['int32', -7], ['bool', 1], ['bool', 0]]);
+    // An op on a shared scalar writes a new tensor: the table's value stays.
+    const y = tf.tidy(() => tf.add(floats[0]!, 1));
+    expect(y.dataSync()[0]).toBe(1.5);
+    const again = tf.scalar(0.5);
+    expect(again.dataSync()[0]).toBe(0.5);
+    tf.dispose([...floats, ...others, y, again]);
+    expect(dataIds()).toBe(before.ids);
+    expect(live()).toBe(before.live);
+  });
+
   it('keeps one native tensor per tfjs data buffer', () => {
     const xs = [tf.zeros([3]), tf.ones([2, 2], 'int32'), tf.tensor([true, false], [2], 'bool')];
     expect(live()).toBe(dataIds());

@@ -14,6 +14,8 @@ export type DeviceCode = number;
 export interface TorchAddon {
   setMeta(meta: Int32Array): void;
   write(values: Float32Array | Int32Array | Uint8Array, shape: readonly number[], dtype: number, device: DeviceCode): Handle;
+  /** A rank-0 CPU tensor; equal values share one tensor behind distinct handles. */
+  writeScalar(value: number, dtype: number): Handle;
   read(h: Handle): Float32Array | Int32Array | Uint8Array;
   dispose(h: Handle): void;
   disposeAll(): void;
