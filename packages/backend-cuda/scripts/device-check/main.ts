@@ -18,7 +18,7 @@ import { TorchCpuBackend } from '../../src/backends/torch-cpu-backend.js';
 import { loadAddon } from '../../src/native/addon.js';
 import type { TorchBackend } from '../../src/torch-backend.js';
 import { withoutTlKernels } from '../../src/kernels/register.js';
-import { benchTrainer, type TrainerBenchResult } from '../../src/bench/trainer-bench.js';
+import { benchTrainer, type TrainerBenchOptions } from '../../src/bench/trainer-bench.js';
 import { AdamW, dropoutKeys, dropoutMaskReference, dropoutThreshold, runDropoutKernel } from '@tl/core';
 // core's LayerNorm and activation functions (its nn/ modules are not part of the package's API).
 import { layerNorm } from '../../../core/src/nn/layer-norm.js';
@@ -237,28 +237,44 @@ async function fusedChecks(): Promise<void> {
 /**
  * @tl/core's real fine-tuning path (src/bench/trainer-bench.ts: buildModel, PaddingCollator,
  * Trainer with dropout, clipping, schedule, AdamW) on BERT-base, batch 32 × seq 128: fp32 and bf16
- * with the fused kernels (kernels counted for fp32), and fp32 without them (core's tfjs-op
- * compositions: the "before").
+ * with the fused kernels, fp32 without them (core's tfjs-op compositions: the "before"), kernel
+ * calls per step, and for fp32 a V8 profile of the host over two steps (self time by layer:
+ * addon/ATen, this package's JS, tfjs-core, @tl/core; raw profile in host-profile-fp32.cpuprofile).
+ * Last, a BERT too small for its arithmetic to matter: its step time over its kernel calls is the
+ * host's cost per kernel call on this machine.
  */
 async function bench(): Promise<void> {
   const shape = cpuDryRun ? 'tiny' : 'base';
   const batch = cpuDryRun ? 4 : 32;
   const seq = cpuDryRun ? 16 : 128;
   const results = report.bench as Record<string, unknown>;
-  const runs = [
-    ['fp32', false, true, benchSteps],
-    ['bf16', 'bf16', true, benchSteps],
-    ['fp32_without_tl_kernels', false, false, Math.max(2, Math.ceil(benchSteps / 3))],
-  ] as const;
-  for (const [name, autocast, tlKernels, steps] of runs) {
+  const nativeNames = Object.keys(loadAddon().addon).filter((k) => typeof (loadAddon().addon as unknown as Record<string, unknown>)[k] === 'function');
+  const runs: [string, 'bf16' | false, boolean, TrainerBenchOptions][] = [
+    ['fp32', false, true, { shape, batch, seq, steps: benchSteps, dropout, countKernels: true, profileHost: { nativeNames } }],
+    ['bf16', 'bf16', true, { shape, batch, seq, steps: benchSteps, dropout }],
+    ['fp32_without_tl_kernels', false, false, { shape, batch, seq, steps: Math.max(2, Math.ceil(benchSteps / 3)), dropout, countKernels: true }],
+    ['host_per_call_micro', false, true, { shape: 'micro', vocab: 64, batch: 2, seq: 8, steps: 20, dropout, countKernels: true }],
+  ];
+  for (const [name, autocast, tlKernels, options] of runs) {
     await useCuda(autocast);
-    const run = (): Promise<TrainerBenchResult> => benchTrainer({ shape, batch, seq, steps, dropout, countKernels: name === 'fp32' || name === 'fp32_without_tl_kernels' });
-    const r = tlKernels ? await run() : await withoutTlKernels(run);
-    results[name] = { ...r, step_ms: r.msPerStep, samples_per_s: r.samplesPerSecond, tensors: tf.memory().numTensors };
+    const r = tlKernels ? await benchTrainer(options) : await withoutTlKernels(() => benchTrainer(options));
+    const { hostProfile, ...rest } = r;
+    if (hostProfile) writeFileSync(join(outDir, `host-profile-${name}.cpuprofile`), JSON.stringify(hostProfile.profile));
+    const hostUsPerCall = r.kernelCallsPerStep ? (1000 * r.msPerStep) / r.kernelCallsPerStep : undefined;
+    results[name] = {
+      ...rest,
+      step_ms: r.msPerStep,
+      samples_per_s: r.samplesPerSecond,
+      host_us_per_kernel_call: hostUsPerCall,
+      host_profile: hostProfile && { wallMs: hostProfile.wallMs, layersMs: hostProfile.layers, top: hostProfile.top },
+      tensors: tf.memory().numTensors,
+    };
     log(
-      `${cpuDryRun ? 'tiny (dry run)' : 'BERT-base'} Trainer step ${name}: ${r.msPerStep.toFixed(1)} ms, ${r.samplesPerSecond.toFixed(1)} samples/s ` +
-        `(dropout ${dropout}, ${r.kernelCallsPerStep ?? '?'} kernel calls/step, host CPU ${r.cpuMsPerStep.toFixed(0)} ms/step, losses ${r.losses.map((l) => l.toFixed(3)).join(' ')}, tensors flat ${r.tensorsFlat})`,
+      `${options.shape} b${options.batch} s${options.seq} Trainer step ${name}: ${r.msPerStep.toFixed(1)} ms, ${r.samplesPerSecond.toFixed(1)} samples/s ` +
+        `(dropout ${dropout}, ${r.kernelCallsPerStep ?? '?'} kernel calls/step${hostUsPerCall ? ` = ${hostUsPerCall.toFixed(1)} µs each` : ''}, host CPU ${r.cpuMsPerStep.toFixed(0)} ms/step, ` +
+        `losses ${r.losses.map((l) => l.toFixed(3)).join(' ')}, tensors flat ${r.tensorsFlat})`,
     );
+    if (hostProfile) log(`  host time of 2 steps by layer (ms): ${JSON.stringify(hostProfile.layers)}`);
     save();
   }
 }

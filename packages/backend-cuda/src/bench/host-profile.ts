@@ -5,7 +5,9 @@
  * tfjs-core (engine bookkeeping, tape, gradients), @tl/core, garbage collection — and the top
  * functions. Used by scripts/trainer-profile.mjs and the GPU device check; not part of the API.
  */
+import { readFileSync } from 'node:fs';
 import { Session } from 'node:inspector';
+import { fileURLToPath } from 'node:url';
 
 interface ProfileNode {
   id: number;
@@ -33,16 +35,48 @@ export interface HostProfile {
   readonly profile: unknown;
 }
 
+/**
+ * The source module of a line of a script. A bundle (the device check's) is one file; esbuild marks
+ * where each module starts with a `// path/to/module.js` line, so the line number tells the module.
+ */
+class ModuleMap {
+  private readonly starts = new Map<string, { line: number; path: string }[]>();
+
+  moduleOf(url: string, line: number): string {
+    let marks = this.starts.get(url);
+    if (!marks) {
+      marks = [];
+      try {
+        const text = url.startsWith('file://') ? readFileSync(fileURLToPath(url), 'utf8') : '';
+        text.split('\n').forEach((l, i) => {
+          const m = /^\/\/ (\S+\.[cm]?[jt]s)$/.exec(l);
+          if (m) marks!.push({ line: i, path: m[1]! });
+        });
+      } catch {
+        // not readable: classify by the URL alone
+      }
+      this.starts.set(url, marks);
+    }
+    let found = url;
+    for (const mark of marks) {
+      if (mark.line > line) break;
+      found = mark.path;
+    }
+    return found;
+  }
+}
+
 /** Which layer a profile node's self time belongs to. */
-function layerOf(frame: ProfileNode['callFrame'], nativeNames: ReadonlySet<string>): string {
+function layerOf(frame: ProfileNode['callFrame'], nativeNames: ReadonlySet<string>, modules: ModuleMap): string {
   const { functionName: name, url } = frame;
   if (name === '(garbage collector)') return 'gc';
   if (name === '(idle)' || name === '(program)' || name === '(root)') return name.slice(1, -1);
   if (url === '' && nativeNames.has(name)) return 'addon (N-API + ATen)';
-  if (url.includes('backend-cuda')) return '@tl/backend-cuda (JS)';
-  if (url.includes('tfjs-core')) return 'tfjs-core';
-  if (url.includes('/core/')) return '@tl/core';
-  if (url === '') return 'node/V8 builtins';
+  if (url === '' || url.startsWith('node:')) return 'node/V8 builtins';
+  const path = modules.moduleOf(url, frame.lineNumber);
+  if (path.includes('tfjs-core')) return 'tfjs-core';
+  if (path.includes('backend-cuda') || /(^|\/)(src|scripts|test)\//.test(path)) return '@tl/backend-cuda (JS)';
+  if (path.includes('/core/')) return '@tl/core';
   return 'other JS';
 }
 
@@ -65,6 +99,7 @@ export async function profileHost(fn: () => Promise<unknown>, nativeNames: Itera
   }
   const wallMs = performance.now() - t0;
   const names = new Set(nativeNames);
+  const modules = new ModuleMap();
   const byId = new Map(profile.nodes.map((n) => [n.id, n]));
   const parentOf = new Map<number, ProfileNode>();
   for (const n of profile.nodes) for (const c of n.children ?? []) parentOf.set(c, n);
@@ -72,9 +107,15 @@ export async function profileHost(fn: () => Promise<unknown>, nativeNames: Itera
   profile.samples.forEach((id, i) => selfUs.set(id, (selfUs.get(id) ?? 0) + (profile.timeDeltas[i] ?? 0)));
   const layers: Record<string, number> = {};
   const byFunction = new Map<string, number>();
+  // The profiler's own stop call (under node:inspector's `post`) is not the workload's time.
+  const underInspector = (id: number): boolean => {
+    for (let n = byId.get(id); n; n = parentOf.get(n.id)) if (n.callFrame.url === 'node:inspector') return true;
+    return false;
+  };
   for (const [id, us] of selfUs) {
+    if (underInspector(id)) continue;
     const frame = byId.get(id)!.callFrame;
-    const layer = layerOf(frame, names);
+    const layer = layerOf(frame, names, modules);
     layers[layer] = (layers[layer] ?? 0) + us / 1000;
     const label = (f: ProfileNode['callFrame']): string => {
       const file = f.url.split('/').slice(-2).join('/');
