@@ -143,6 +143,7 @@ export { meanStd, gainPoints, relativeErrorReduction, dataEfficiency, type Curve
 export { TL_ADAMW_UPDATE, hasAdamWKernel, runAdamWKernel, type AdamWKernelInputs, type AdamWKernelAttrs } from './training/optim/adamw-kernel.js';
 export { TL_DROPOUT, dropoutHash, dropoutKeys, dropoutThreshold, dropoutMaskReference, hasDropoutKernel, runDropoutKernel, type DropoutKernelAttrs } from './nn/dropout-kernel.js';
 export { layerNorm } from './nn/layer-norm.js';
+export { tfjsSeed } from './nn/tfjs-seed.js';
 export { TL_LAYER_NORM, TL_LAYER_NORM_BACKWARD, hasLayerNormKernels, runLayerNormKernel, type LayerNormKernelAttrs } from './nn/layer-norm-kernel.js';
 export { TL_GELU, TL_GELU_BACKWARD, hasGeluKernels, runGeluKernel } from './nn/gelu-kernel.js';
 export { activation, type Activation } from './nn/activations.js';

@@ -1,5 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { hasDropoutKernel, runDropoutKernel } from './dropout-kernel.js';
+import { tfjsSeed } from './tfjs-seed.js';
 
 /**
  * Dropout that is active only in training mode and reproducible: every call within a forward pass
@@ -18,6 +19,6 @@ export class DropoutContext {
     if (!this.training || rate <= 0) return x;
     const seed = (this.seed * 1_000_003 + this.calls++) % 2_147_483_647;
     if (rate < 1 && x.dtype === 'float32' && hasDropoutKernel()) return runDropoutKernel(x, { rate, seed });
-    return tf.dropout(x, rate, undefined, seed);
+    return tf.dropout(x, rate, undefined, tfjsSeed(seed));
   }
 }

@@ -1,4 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
+import { tfjsSeed } from './tfjs-seed.js';
 
 /**
  * Deterministic initial values for parameters a checkpoint does not provide (a new task head, a model
@@ -13,7 +14,7 @@ export class Initializer {
   ) {}
 
   normal(shape: number[]): tf.Tensor {
-    return tf.randomNormal(shape, 0, this.std, 'float32', this.seed * 7919 + this.counter++);
+    return tf.randomNormal(shape, 0, this.std, 'float32', tfjsSeed(this.seed * 7919 + this.counter++));
   }
 
   zeros(shape: number[]): tf.Tensor {

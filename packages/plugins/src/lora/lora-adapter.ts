@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
-import type { Parametrization, ParameterStore } from '@tl/core';
+import { tfjsSeed, type Parametrization, type ParameterStore } from '@tl/core';
 
 export interface LoraAdapterSpec {
   /** The Linear weight to adapt, [out, in] (torch layout). */
@@ -26,7 +26,7 @@ export function addLoraAdapter(store: ParameterStore, spec: LoraAdapterSpec): Pa
   const [out, inFeatures] = w.shape as [number, number];
   const { a, b } = loraNames(spec.weight);
   const bound = 1 / Math.sqrt(inFeatures);
-  store.create(a, tf.randomUniform([spec.rank, inFeatures], -bound, bound, 'float32', spec.seed));
+  store.create(a, tf.randomUniform([spec.rank, inFeatures], -bound, bound, 'float32', tfjsSeed(spec.seed)));
   store.create(b, tf.zeros([out, spec.rank]));
   const scale = spec.alpha / spec.rank;
   const parametrization: Parametrization = {

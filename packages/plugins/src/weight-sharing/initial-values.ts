@@ -1,4 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
+import { tfjsSeed } from '@tl/core';
 
 /**
  * A fresh value for a parameter, as HF's `_init_weights` for BERT-family models: LayerNorm weight 1
@@ -7,7 +8,7 @@ import * as tf from '@tensorflow/tfjs-core';
 export function freshValue(name: string, shape: readonly number[], initializerRange: number, seed: number): tf.Tensor {
   if (/(LayerNorm|layer_norm)\.weight$/.test(name)) return tf.ones([...shape]);
   if (name.endsWith('.bias')) return tf.zeros([...shape]);
-  return tf.randomNormal([...shape], 0, initializerRange, 'float32', seed);
+  return tf.randomNormal([...shape], 0, initializerRange, 'float32', tfjsSeed(seed));
 }
 
 /** The config's `initializer_range` (HF default 0.02). */
