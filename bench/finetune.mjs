@@ -31,6 +31,9 @@ class StepClock extends Callback {
   }
 }
 
+// Backends in their own packages register themselves on import (as `tl --backend` does).
+const BACKEND_PACKAGES = { webgpu: '@tl/backend-webgpu', cuda: '@tl/backend-cuda', 'torch-cpu': '@tl/backend-cuda' };
+if (BACKEND_PACKAGES[backend]) await import(BACKEND_PACKAGES[backend]);
 await createEngine({ backend });
 const tokenizer = await TextTokenizer.fromFolder(join(here, '..', 'test', 'fixtures', 'hf-tiny', 'bert-cls'));
 const text = 'Permission is hereby granted, free of charge, to any person obtaining a copy of this software. '.repeat(12);
