@@ -136,6 +136,39 @@ describe('tl finetune', () => {
     expect(sameInBoth).not.toContain('bert.encoder.layer.1.attention.self.query.weight');
   });
 
+  it('--plugin loads a user strategy module: its strategy trains only the head; a broken module is one clear error', async () => {
+    const dir = tempDir();
+    // A user's plugin with no import of @tl/core: it exports its factories as `strategies`.
+    const plugin = join(dir, 'head-only.mjs');
+    writeFileSync(
+      plugin,
+      `export const strategies = [{
+        name: 'head-only',
+        create: () => ({
+          name: 'head-only',
+          phase: 'optimisation',
+          parameterGroups: (groups) => groups.flatMap((g) => [
+            { ...g, name: g.name + '/head', parameterNames: g.parameterNames.filter((n) => n.startsWith('classifier.')) },
+            { ...g, name: g.name + '/body', parameterNames: g.parameterNames.filter((n) => !n.startsWith('classifier.')), trainable: false },
+          ].filter((p) => p.parameterNames.length > 0)),
+        }),
+      }];\n`,
+    );
+    const out = join(dir, 'out');
+    const r = await runTl(['finetune', '--model', fixtureDir('bert-cls'), '--train', trainFile(), '--output-dir', out, ...TRAJECTORY_FLAGS, '--backend', 'cpu', '--plugin', plugin, '--strategy', 'head-only']);
+    expect(r.status, r.stderr).toBe(0);
+    const unchanged = await unchangedTensors(join(fixtureDir('bert-cls'), 'model.safetensors'), join(out, 'model.safetensors'));
+    expect(unchanged).toContain('bert.encoder.layer.0.attention.self.query.weight');
+    expect(unchanged).not.toContain('classifier.weight');
+    expect(unchanged.every((n) => !n.startsWith('classifier.')), unchanged.join(', ')).toBe(true);
+
+    const broken = join(dir, 'broken.mjs');
+    writeFileSync(broken, 'export const strategies = [{ name: 42 }];\n');
+    const bad = await runTl(['finetune', '--model', fixtureDir('bert-cls'), '--train', trainFile(), '--output-dir', join(dir, 'o'), '--plugin', broken, '--strategy', 'head-only']);
+    expect(bad.status).toBe(1);
+    expect(bad.stderr).toMatch(/^tl: error: plugin .*broken\.mjs: exported strategy #1 is not \{ name: string, create\(options\) \}/);
+  });
+
   it('an unknown --strategy is one clear error, before any data is read', async () => {
     const missing = join(tempDir(), 'not-there.jsonl');
     const r = await runTl(['finetune', '--model', fixtureDir('bert-cls'), '--train', missing, '--output-dir', join(tempDir(), 'o'), '--strategy', 'freez:layers=1']);
@@ -151,7 +184,7 @@ describe('tl finetune', () => {
   it('answers --help with the HF-named flags and --strategy', async () => {
     const r = await runTl(['finetune', '--help']);
     expect(r.status).toBe(0);
-    for (const flag of ['--no-decay', '--warmup-ratio', '--grad-accum', '--max-grad-norm', '--resume', '--dropout', '--scheduler', '--strategy']) expect(r.stdout).toContain(flag);
+    for (const flag of ['--no-decay', '--warmup-ratio', '--grad-accum', '--max-grad-norm', '--resume', '--dropout', '--scheduler', '--strategy', '--plugin']) expect(r.stdout).toContain(flag);
     expect(r.stdout).toMatch(/freeze:layers=2/);
   });
 });

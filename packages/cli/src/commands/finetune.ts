@@ -20,6 +20,7 @@ interface FinetuneFlags extends TrainerFlags, FieldFlags {
   eval?: string;
   maxLength?: number;
   strategy: string[];
+  plugin: string[];
 }
 
 export function finetuneCommand(): Command {
@@ -47,7 +48,7 @@ export function finetuneCommand(): Command {
     )
     .action(async (flags: FinetuneFlags) => {
       // Strategy specs first: a typo fails in milliseconds, not after loading the model and data.
-      const strategies = await strategiesFromSpecs(flags.strategy);
+      const strategies = await strategiesFromSpecs(flags.strategy, flags.plugin);
       await engineFor(flags.backend);
       const dir = await resolvePretrained(flags.model);
       const checkpointConfig = await readModelConfig(dir);

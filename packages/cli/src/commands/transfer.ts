@@ -31,6 +31,7 @@ interface TransferFlags extends TrainerFlags, FieldFlags {
   budgets: string;
   seeds: number;
   strategy: string[];
+  plugin: string[];
   sourceEpochs?: number;
   sourceMaxSteps?: number;
   maxTargetTrain: number;
@@ -85,7 +86,7 @@ export function transferCommand(): Command {
       const budgets = parseBudgets(flags.budgets);
       const seeds = Array.from({ length: flags.seeds }, (_, i) => i + 1);
       const requested = flags.conditions ? parseConditions(flags.conditions) : undefined;
-      await loadStrategyPlugins(flags.strategy); // runTransferExperiment builds (and checks) them by name
+      await loadStrategyPlugins(flags.strategy, flags.plugin); // runTransferExperiment builds (and checks) them by name
       await engineFor(flags.backend);
       const dir = await resolvePretrained(flags.model);
       const fields = fieldsFromFlags(flags);
