@@ -119,6 +119,7 @@ export { LearningRateMonitor, type LearningRateRecord } from './training/callbac
 // Data: label maps, seeded batching, collators.
 export { sortedLabelMap, labelMapFromLabel2Id, indexLabelMap, type LabelMap } from './data/labels/label-map.js';
 export { SeededRandom } from './data/random/seeded-random.js';
+export { fmix32 } from './data/random/fmix32.js';
 export { BatchSampler, type BatchSamplerOptions, type BatchSamplerState } from './data/batching/batch-sampler.js';
 export { disposeBatch, type Collator, type CollatedBatch, type CollateContext } from './data/collate/collator.js';
 export { PaddingCollator, type PaddingCollatorOptions, type EncodedExample, type EncodeFn } from './data/collate/padding-collator.js';

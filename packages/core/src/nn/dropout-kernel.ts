@@ -1,4 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
+import { fmix32 } from '../data/random/fmix32.js';
 
 /**
  * The name of an optional tfjs kernel that applies dropout in one pass, drawing its mask on the
@@ -27,16 +28,6 @@ export const TL_DROPOUT = 'TlDropout';
 export interface DropoutKernelAttrs {
   readonly rate: number;
   readonly seed: number;
-}
-
-/** murmur3's 32-bit finaliser: a bijection on u32 with full avalanche. */
-function fmix32(h: number): number {
-  h ^= h >>> 16;
-  h = Math.imul(h, 0x85ebca6b);
-  h ^= h >>> 13;
-  h = Math.imul(h, 0xc2b2ae35);
-  h ^= h >>> 16;
-  return h >>> 0;
 }
 
 /** The two per-seed keys of `dropoutHash` (a kernel computes them once per call, not per element). */

@@ -1,4 +1,4 @@
-import { TlError } from '@tl/core';
+import { fmix32, TlError } from '@tl/core';
 import { fnv1a, type SplitFractions, type SplitName } from './hash-split.js';
 
 /**
@@ -7,13 +7,7 @@ import { fnv1a, type SplitFractions, type SplitName } from './hash-split.js';
  * finaliser spreads every input bit over the whole word.
  */
 export function mixedHash(text: string): number {
-  let h = fnv1a(text);
-  h ^= h >>> 16;
-  h = Math.imul(h, 0x85ebca6b);
-  h ^= h >>> 13;
-  h = Math.imul(h, 0xc2b2ae35);
-  h ^= h >>> 16;
-  return h >>> 0;
+  return fmix32(fnv1a(text));
 }
 
 /**

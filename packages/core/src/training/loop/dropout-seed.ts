@@ -1,3 +1,5 @@
+import { fmix32 } from '../../data/random/fmix32.js';
+
 /**
  * The dropout seed of one micro-batch, a pure function of (run seed, optimizer step, micro-batch
  * index): a resumed run draws the same masks at step k as an uninterrupted one, with no generator
@@ -5,18 +7,8 @@
  * get unrelated seeds; the result fits in 31 bits (what tfjs' dropout seed accepts comfortably).
  */
 export function dropoutSeed(seed: number, step: number, microBatch: number): number {
-  let h = mix32(seed >>> 0);
-  h = mix32((h ^ (step >>> 0)) >>> 0);
-  h = mix32((h ^ Math.imul(microBatch + 1, 0x9e3779b1)) >>> 0);
+  let h = fmix32(seed >>> 0);
+  h = fmix32((h ^ (step >>> 0)) >>> 0);
+  h = fmix32((h ^ Math.imul(microBatch + 1, 0x9e3779b1)) >>> 0);
   return h & 0x7fffffff;
-}
-
-function mix32(x: number): number {
-  let h = x;
-  h ^= h >>> 16;
-  h = Math.imul(h, 0x85ebca6b);
-  h ^= h >>> 13;
-  h = Math.imul(h, 0xc2b2ae35);
-  h ^= h >>> 16;
-  return h >>> 0;
 }
