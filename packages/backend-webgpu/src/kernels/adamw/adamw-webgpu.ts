@@ -1,35 +1,8 @@
 import type { KernelConfig, KernelFunc, TensorInfo } from '@tensorflow/tfjs-core';
 import { util } from '@tensorflow/tfjs-core';
-import { webgpu_util, type WebGPUBackend, type WebGPUProgram } from '@tensorflow/tfjs-backend-webgpu';
+import type { WebGPUBackend } from '@tensorflow/tfjs-backend-webgpu';
 import { TL_ADAMW_UPDATE, type AdamWKernelAttrs } from '@tl/core';
-
-/** One flat elementwise WGSL program over float32 inputs of equal size. */
-class ElementwiseProgram implements WebGPUProgram {
-  readonly outputShape: number[];
-  readonly dispatchLayout: { x: number[] };
-  readonly dispatch: [number, number, number];
-  readonly workgroupSize: [number, number, number] = [64, 1, 1];
-  readonly size = true;
-  constructor(
-    readonly shaderKey: string,
-    readonly variableNames: string[],
-    readonly uniforms: string,
-    private readonly body: string,
-    n: number,
-  ) {
-    this.outputShape = [n];
-    this.dispatchLayout = webgpu_util.flatDispatchLayout(this.outputShape);
-    this.dispatch = webgpu_util.computeDispatch(this.dispatchLayout, this.outputShape, this.workgroupSize);
-  }
-  getUserCode(): string {
-    return `
-      fn main(index : i32) {
-        if (index < uniforms.size) {
-          ${this.body}
-        }
-      }`;
-  }
-}
+import { FlatElementwiseProgram } from '../flat-elementwise-program.js';
 
 // torch.lerp switches form at weight 0.5 for accuracy; `lerpHigh` = 1 selects the second form.
 const MOMENT = `
@@ -61,16 +34,16 @@ const adamwWebGpu: KernelFunc = ({ inputs, backend, attrs }) => {
   const i32 = (x: number) => ({ type: 'int32', data: [x] });
 
   const m = b.runWebGPUProgram(
-    new ElementwiseProgram('tl_adamw_m', ['expAvg', 'grad'], 'w : f32, lerpHigh : i32, gradScale : f32,', MOMENT, n),
+    new FlatElementwiseProgram('tl_adamw_m', ['expAvg', 'grad'], 'w : f32, lerpHigh : i32, gradScale : f32,', MOMENT, n),
     [flat(expAvg), flat(grad)], 'float32', [f32(w), i32(w < 0.5 ? 0 : 1), f32(gradScale)],
   );
   const v = b.runWebGPUProgram(
-    new ElementwiseProgram('tl_adamw_v', ['expAvgSq', 'grad'], 'beta2 : f32, oneMinusBeta2 : f32, gradScale : f32,', SECOND_MOMENT, n),
+    new FlatElementwiseProgram('tl_adamw_v', ['expAvgSq', 'grad'], 'beta2 : f32, oneMinusBeta2 : f32, gradScale : f32,', SECOND_MOMENT, n),
     [flat(expAvgSq), flat(grad)], 'float32', [f32(a.beta2), f32(1 - a.beta2), f32(gradScale)],
   );
   const stepSize = a.lr / (1 - a.beta1 ** a.step);
   const p = b.runWebGPUProgram(
-    new ElementwiseProgram('tl_adamw_p', ['param', 'expAvg', 'expAvgSq'], 'decay : f32, bc2Sqrt : f32, eps : f32, negStepSize : f32,', PARAM, n),
+    new FlatElementwiseProgram('tl_adamw_p', ['param', 'expAvg', 'expAvgSq'], 'decay : f32, bc2Sqrt : f32, eps : f32, negStepSize : f32,', PARAM, n),
     [flat(param), m, v], 'float32',
     [f32(a.weightDecay !== 0 ? 1 - a.lr * a.weightDecay : 1), f32(Math.sqrt(1 - a.beta2 ** a.step)), f32(a.eps), f32(-stepSize)],
   );
