@@ -48,14 +48,9 @@ export class WasmBackend implements Backend {
   }
 
   private threadCount(): number {
+    if (this.options.threads !== undefined) return checkedThreads(this.options.threads, String(this.options.threads));
     const fromEnv = typeof process !== 'undefined' ? process.env?.['TL_WASM_THREADS'] : undefined;
-    const asked = this.options.threads ?? (fromEnv ? Number(fromEnv) : undefined);
-    if (asked !== undefined) {
-      if (!Number.isInteger(asked) || asked < 1) {
-        throw new TlError('BACKEND', `wasm backend: threads must be a positive integer, got ${fromEnv !== undefined && this.options.threads === undefined ? `TL_WASM_THREADS=${fromEnv}` : asked}`);
-      }
-      return asked;
-    }
+    if (fromEnv) return checkedThreads(Number(fromEnv), `TL_WASM_THREADS=${fromEnv}`);
     return defaultThreadCount();
   }
   capabilities(): BackendCapabilities {
@@ -65,4 +60,9 @@ export class WasmBackend implements Backend {
     await this.threads?.stop();
     this.threads = undefined;
   }
+}
+
+function checkedThreads(threads: number, given: string): number {
+  if (!Number.isInteger(threads) || threads < 1) throw new TlError('BACKEND', `wasm backend: threads must be a positive integer, got ${given}`);
+  return threads;
 }

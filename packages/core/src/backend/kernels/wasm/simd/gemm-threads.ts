@@ -1,3 +1,4 @@
+import { Worker } from 'node:worker_threads';
 import { GEMM_SCRATCH_BYTES, SHARED_MEMORY_MAX_PAGES, SIMD_KERNELS_SHARED_WASM_BASE64 } from './simd-kernels.generated.js';
 import { decodeBase64 } from './simd-module.js';
 import { TlError } from '../../../../errors/tl-error.js';
@@ -102,25 +103,15 @@ export class GemmThreads {
     return this.slots.length + 1;
   }
 
-  /**
-   * Starts `threads - 1` workers. Resolves to undefined where threads cannot work (no
-   * worker_threads or SharedArrayBuffer: browsers, unless cross-origin isolated, use WebGPU or
-   * tfjs's own threaded build instead).
-   */
+  /** Starts `threads - 1` workers (Node only: browser bundles leave this module out); undefined for one thread. */
   static async start(threads: number): Promise<GemmThreads | undefined> {
-    if (threads < 2 || typeof SharedArrayBuffer === 'undefined') return undefined;
-    let workerThreads: typeof import('node:worker_threads');
-    try {
-      workerThreads = await import('node:worker_threads');
-    } catch {
-      return undefined;
-    }
+    if (threads < 2) return undefined;
     const module = new WebAssembly.Module(decodeBase64(SIMD_KERNELS_SHARED_WASM_BASE64) as Uint8Array<ArrayBuffer>);
     const slots = await Promise.all(
       Array.from({ length: threads - 1 }, async (): Promise<WorkerSlot> => {
         const memory = new WebAssembly.Memory({ initial: 1, maximum: SHARED_MEMORY_MAX_PAGES, shared: true });
         const control = new Int32Array(new SharedArrayBuffer(CONTROL_WORDS * 4));
-        const worker = new workerThreads.Worker(WORKER_SOURCE, { eval: true, workerData: { module, memory, control: control.buffer } });
+        const worker = new Worker(WORKER_SOURCE, { eval: true, workerData: { module, memory, control: control.buffer } });
         await new Promise<void>((resolve, reject) => {
           worker.once('message', () => resolve());
           worker.once('error', reject);
