@@ -381,24 +381,12 @@ export class Trainer {
         const bad = lossValues.findIndex((v) => !Number.isFinite(v));
         loss = bad >= 0 ? lossValues[bad]! : lossValues.reduce((a, b) => a + b, 0) / lossValues.length;
         if (bad >= 0) {
-          if (this.args.nanPolicy === 'error') {
-            throw new TlError(
-              'TRAINING',
-              `step ${stepNo}: loss is ${loss} (epoch ${run.sampler.epoch}, micro-batch ${bad + 1} of ${window.length}); ` +
-                `lower the learning rate, check the data, or set nanPolicy: 'skip'`,
-            );
-          }
-          skipped = true;
+          skipped = this.nonFinite(stepNo, `loss is ${loss} (epoch ${run.sampler.epoch}, micro-batch ${bad + 1} of ${window.length})`);
         } else if (total) {
           gradNorm = values[values.length - 1]!;
           for (const s of run.strategies) s.onAfterBackward?.({ ...this.context(), gradients: grads, loss, gradNorm, groups: run.groups });
           await this.events.dispatch('afterBackward', { ...this.context(), gradients: grads, loss, gradNorm });
-          if (!Number.isFinite(gradNorm) && !this.skipRequested) {
-            if (this.args.nanPolicy === 'error') {
-              throw new TlError('TRAINING', `step ${stepNo}: gradient norm is ${gradNorm} (loss ${loss}); lower the learning rate, check the data, or set nanPolicy: 'skip'`);
-            }
-            skipped = true;
-          }
+          if (!Number.isFinite(gradNorm) && !this.skipRequested) skipped = this.nonFinite(stepNo, `gradient norm is ${gradNorm} (loss ${loss})`);
           let gradScale = 1;
           if (!skipped && !this.skipRequested) {
             gradScale = clipCoefficient(this.args.maxGradNorm, gradNorm);
@@ -437,6 +425,14 @@ export class Trainer {
       ...(gradNorm !== undefined && { gradNorm }),
       skipped,
     });
+  }
+
+  /** A non-finite loss or gradient norm: an error naming the step, or (nanPolicy 'skip') a skipped step. */
+  private nonFinite(stepNo: number, what: string): true {
+    if (this.args.nanPolicy === 'error') {
+      throw new TlError('TRAINING', `step ${stepNo}: ${what}; lower the learning rate, check the data, or set nanPolicy: 'skip'`);
+    }
+    return true;
   }
 
   /**
