@@ -142,6 +142,15 @@ export { frozenOutputs, type Pooling, type FrozenOutputs, type FrozenOutputsOpti
 export { meanStd, gainPoints, relativeErrorReduction, dataEfficiency, type CurvePoint, type DataEfficiency } from './transfer/experiment/transfer-metrics.js';
 // Kernel contracts that backends (e.g. @tl/backend-webgpu) implement, and the ops that call them.
 export { TL_ADAMW_UPDATE, hasAdamWKernel, runAdamWKernel, type AdamWKernelInputs, type AdamWKernelAttrs } from './training/optim/adamw-kernel.js';
+export {
+  TL_ADAMW_UPDATE_MULTI,
+  adamWMultiInputName,
+  hasAdamWMultiKernel,
+  runAdamWMultiKernel,
+  type AdamWMultiAttrs,
+  type AdamWMultiUpdate,
+} from './training/optim/adamw-multi-kernel.js';
+export { TL_GLOBAL_NORM, globalNormInputName, hasGlobalNormKernel } from './training/gradients/global-norm-kernel.js';
 export { TL_DROPOUT, dropoutHash, dropoutKeys, dropoutThreshold, dropoutMaskReference, hasDropoutKernel, runDropoutKernel, type DropoutKernelAttrs } from './nn/dropout-kernel.js';
 export { layerNorm } from './nn/layer-norm.js';
 export { tfjsSeed } from './nn/tfjs-seed.js';

@@ -4,6 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createEngine } from '../../src/engine/create-engine.js';
 import { AdamW, type OptimizerGroup } from '../../src/training/optim/adamw.js';
 import { TL_ADAMW_UPDATE, hasAdamWKernel, runAdamWKernel, type AdamWKernelAttrs } from '../../src/training/optim/adamw-kernel.js';
+import { adamwReference } from './support/adamw-reference.js';
 
 /**
  * The TL_ADAMW_UPDATE contract, implemented in plain JS for the `cpu` backend (registered only in
@@ -17,19 +18,7 @@ const referenceKernel: tf.KernelFunc = ({ inputs, backend, attrs }) => {
   const a = attrs as unknown as AdamWKernelAttrs;
   const read = (t: tf.TensorInfo): Float32Array => cpu.data.get(t.dataId)!.values as Float32Array;
   const { param, grad, expAvg, expAvgSq } = inputs as Record<'param' | 'grad' | 'expAvg' | 'expAvgSq', tf.TensorInfo>;
-  const [p0, g0, m0, v0] = [param, grad, expAvg, expAvgSq].map(read) as [Float32Array, Float32Array, Float32Array, Float32Array];
-  const n = p0.length;
-  const g = g0.map((x) => x * (a.gradScale ?? 1)); // a Float32Array: the product rounds to float32
-  const [p, m, v] = [new Float32Array(n), new Float32Array(n), new Float32Array(n)];
-  const w = 1 - a.beta1;
-  const stepSize = a.lr / (1 - a.beta1 ** a.step);
-  const bc2Sqrt = Math.sqrt(1 - a.beta2 ** a.step);
-  for (let i = 0; i < n; i++) {
-    const decayed = a.weightDecay !== 0 ? p0[i]! * (1 - a.lr * a.weightDecay) : p0[i]!;
-    m[i] = w < 0.5 ? m0[i]! + (g[i]! - m0[i]!) * w : g[i]! - (g[i]! - m0[i]!) * (1 - w);
-    v[i] = v0[i]! * a.beta2 + g[i]! * g[i]! * (1 - a.beta2);
-    p[i] = decayed - (stepSize * m[i]!) / (Math.sqrt(v[i]!) / bc2Sqrt + a.eps);
-  }
+  const [p, m, v] = adamwReference([param, grad, expAvg, expAvgSq].map(read) as [Float32Array, Float32Array, Float32Array, Float32Array], a);
   return [p, m, v].map((values) => cpu.makeTensorInfo(param.shape, 'float32', values));
 };
 

@@ -1,4 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
+import { hasGlobalNormKernel, runGlobalNormKernel } from './global-norm-kernel.js';
 
 /**
  * The global L2 norm of a set of gradients: √(Σ over tensors of Σ g²). Returns a scalar tensor the
@@ -8,10 +9,12 @@ import * as tf from '@tensorflow/tfjs-core';
  * in rounding (~1e-7 relative). This form is chosen for launch count: two kernels per gradient
  * (Square, Sum) where `tf.norm` runs four (Abs, Pow and its exponent upload, Sum, Sqrt) — on a GPU
  * backend, with ~200 gradients in a BERT-base, kernel launches rather than arithmetic are the cost.
+ * A backend that registers TL_GLOBAL_NORM (global-norm-kernel.ts) does it all in one call.
  */
 export function globalGradNorm(grads: Iterable<tf.Tensor>): tf.Scalar {
   const list = [...grads];
   if (list.length === 0) return tf.scalar(0);
+  if (hasGlobalNormKernel() && list.every((g) => g.dtype === 'float32')) return runGlobalNormKernel(list);
   return tf.tidy(() => {
     const sums = list.map((g) => tf.sum(tf.square(g)));
     // stack, not addN: tfjs-webgpu binds every AddN input to one shader, past the device's limit of

@@ -1,6 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { TlError } from '../../errors/tl-error.js';
 import { hasAdamWKernel, runAdamWKernel } from './adamw-kernel.js';
+import { hasAdamWMultiKernel, runAdamWMultiKernel, type AdamWMultiUpdate } from './adamw-multi-kernel.js';
 
 export interface AdamWOptions {
   /** (beta1, beta2), torch default (0.9, 0.999). */
@@ -12,6 +13,12 @@ export interface AdamWOptions {
    * false always runs the op sequence (to measure or compare the two).
    */
   readonly useKernel?: boolean;
+  /**
+   * Update all parameters in one call of the backend's multi-tensor `TL_ADAMW_UPDATE_MULTI` kernel
+   * when it registers one (default true), as torch's `foreach=True`; false calls the per-parameter
+   * kernel once per parameter. Same results either way; only the number of kernel calls differs.
+   */
+  readonly foreach?: boolean;
 }
 
 /** One group of parameters as the optimizer sees it for one step. */
@@ -24,6 +31,13 @@ export interface OptimizerGroup {
   readonly weightDecay: number;
   /** A frozen group is skipped entirely: no update, no decay, no optimizer state. */
   readonly trainable: boolean;
+}
+
+/** One parameter's update in one step: its tensors (the moments are live state) and its settings. */
+interface PlannedUpdate extends AdamWMultiUpdate {
+  readonly param: tf.Variable;
+  readonly expAvg: tf.Variable;
+  readonly expAvgSq: tf.Variable;
 }
 
 /** Per-parameter AdamW state, as torch keeps it (`step`, `exp_avg`, `exp_avg_sq`). */
@@ -58,18 +72,21 @@ export interface AdamWStateDict {
  * lazily at a parameter's first update (so a group unfrozen later starts fresh), and every update runs
  * in a `tidy` and is written back with `assign`, so the tensor count is the same after every step.
  * On a backend that registers the fused `TL_ADAMW_UPDATE` kernel (adamw-kernel.ts), each update is
- * that one kernel instead of the op sequence.
+ * that one kernel instead of the op sequence; on one that registers `TL_ADAMW_UPDATE_MULTI`
+ * (adamw-multi-kernel.ts), the whole step is one kernel call.
  */
 export class AdamW {
   readonly betas: readonly [number, number];
   readonly eps: number;
   private readonly useKernel: boolean;
+  private readonly foreach: boolean;
   private readonly state = new Map<string, ParamState>();
 
   constructor(options: AdamWOptions = {}) {
     this.betas = options.betas ?? [0.9, 0.999];
     this.eps = options.eps ?? 1e-8;
     this.useKernel = options.useKernel ?? true;
+    this.foreach = options.foreach ?? true;
     const [b1, b2] = this.betas;
     if (!(b1 >= 0 && b1 < 1 && b2 >= 0 && b2 < 1)) {
       throw new TlError('TRAINING', `AdamW: betas must lie in [0, 1), got (${b1}, ${b2})`);
@@ -85,45 +102,74 @@ export class AdamW {
    */
   step(groups: readonly OptimizerGroup[], grads: ReadonlyMap<string, tf.Tensor>, options: { gradScale?: number } = {}): void {
     const gradScale = Math.fround(options.gradScale ?? 1);
+    const planned = this.plan(groups, grads);
+    if (planned.length === 0) return;
+    const [beta1, beta2] = this.betas;
+    if (this.useKernel && this.foreach && hasAdamWMultiKernel()) {
+      const results = runAdamWMultiKernel(planned, { beta1, beta2, eps: this.eps, gradScale });
+      planned.forEach((u, i) => this.commit(u, results[i]!));
+      return;
+    }
+    const fused = this.useKernel && hasAdamWKernel();
+    for (const u of planned) {
+      const { param, grad, expAvg, expAvgSq, lr, weightDecay, step } = u;
+      const result = fused
+        ? runAdamWKernel({ param, grad, expAvg, expAvgSq }, { lr, weightDecay, step, beta1, beta2, eps: this.eps, gradScale })
+        : this.composed(u, gradScale);
+      this.commit(u, result);
+    }
+  }
+
+  /**
+   * Every update of this step, in group order: each trainable parameter with a gradient, its state
+   * created on first use and its step count advanced. Shapes are checked for all before any
+   * parameter is touched, so a bad gradient changes nothing.
+   */
+  private plan(groups: readonly OptimizerGroup[], grads: ReadonlyMap<string, tf.Tensor>): PlannedUpdate[] {
+    const found: Array<{ name: string; variable: tf.Variable; grad: tf.Tensor; group: OptimizerGroup }> = [];
     for (const group of groups) {
       if (!group.trainable) continue;
       for (const { name, variable } of group.params) {
         const grad = grads.get(name);
         if (grad === undefined) continue;
-        this.update(name, variable, grad, group.lr, group.weightDecay, gradScale);
+        if (!tf.util.arraysEqual(variable.shape, grad.shape)) {
+          throw new TlError(
+            'TRAINING',
+            `AdamW: gradient of ${name} has shape [${grad.shape.join(', ')}] but the parameter is [${variable.shape.join(', ')}]`,
+          );
+        }
+        found.push({ name, variable, grad, group });
       }
     }
+    return found.map(({ name, variable, grad, group }) => {
+      const s = this.stateFor(name, variable);
+      s.step += 1;
+      return { param: variable, grad, expAvg: s.expAvg, expAvgSq: s.expAvgSq, lr: group.lr, weightDecay: group.weightDecay, step: s.step };
+    });
   }
 
-  private update(name: string, param: tf.Variable, grad: tf.Tensor, lr: number, weightDecay: number, gradScale: number): void {
-    if (!tf.util.arraysEqual(param.shape, grad.shape)) {
-      throw new TlError(
-        'TRAINING',
-        `AdamW: gradient of ${name} has shape [${grad.shape.join(', ')}] but the parameter is [${param.shape.join(', ')}]`,
-      );
-    }
-    const s = this.stateFor(name, param);
-    s.step += 1;
+  /** torch's update as tfjs ops, for backends without the fused kernels. */
+  private composed(u: PlannedUpdate, gradScale: number): [tf.Tensor, tf.Tensor, tf.Tensor] {
     const [beta1, beta2] = this.betas;
-    const [p, m, v] = this.useKernel && hasAdamWKernel()
-      ? runAdamWKernel(
-          { param, grad, expAvg: s.expAvg, expAvgSq: s.expAvgSq },
-          { lr, weightDecay, beta1, beta2, eps: this.eps, step: s.step, gradScale },
-        )
-      : tf.tidy(() => {
-          const g = gradScale === 1 ? grad : tf.mul(grad, gradScale);
-          const stepSize = lr / (1 - beta1 ** s.step);
-          const biasCorrection2Sqrt = Math.sqrt(1 - beta2 ** s.step);
-          const decayed = weightDecay !== 0 ? tf.mul(param, 1 - lr * weightDecay) : param;
-          const m = lerp(s.expAvg, g, 1 - beta1);
-          const v = tf.add(tf.mul(s.expAvgSq, beta2), tf.mul(tf.mul(g, g), 1 - beta2));
-          const denom = tf.add(tf.div(tf.sqrt(v), biasCorrection2Sqrt), this.eps);
-          const p = tf.add(decayed, tf.mul(tf.div(m, denom), -stepSize));
-          return [p, m, v];
-        });
-    param.assign(p);
-    s.expAvg.assign(m);
-    s.expAvgSq.assign(v);
+    const { grad, lr, weightDecay } = u;
+    return tf.tidy(() => {
+      const g = gradScale === 1 ? grad : tf.mul(grad, gradScale);
+      const stepSize = lr / (1 - beta1 ** u.step);
+      const biasCorrection2Sqrt = Math.sqrt(1 - beta2 ** u.step);
+      const decayed = weightDecay !== 0 ? tf.mul(u.param, 1 - lr * weightDecay) : u.param;
+      const m = lerp(u.expAvg, g, 1 - beta1);
+      const v = tf.add(tf.mul(u.expAvgSq, beta2), tf.mul(tf.mul(g, g), 1 - beta2));
+      const denom = tf.add(tf.div(tf.sqrt(v), biasCorrection2Sqrt), this.eps);
+      const p = tf.add(decayed, tf.mul(tf.div(m, denom), -stepSize));
+      return [p, m, v];
+    });
+  }
+
+  /** Writes an update's results into the parameter and its moments, and frees them. */
+  private commit(u: PlannedUpdate, [p, m, v]: [tf.Tensor, tf.Tensor, tf.Tensor]): void {
+    u.param.assign(p);
+    u.expAvg.assign(m);
+    u.expAvgSq.assign(v);
     tf.dispose([p, m, v]);
   }
 
