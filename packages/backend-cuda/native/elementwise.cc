@@ -28,7 +28,6 @@ const UnaryOp kUnary[] = {
     {"Exp", [](const at::Tensor& x) { return at::exp(x); }},
     {"Expm1", [](const at::Tensor& x) { return at::expm1(x); }},
     {"Floor", [](const at::Tensor& x) { return at::floor(x); }},
-    {"Identity", [](const at::Tensor& x) { return x; }},
     {"IsFinite", [](const at::Tensor& x) { return at::isfinite(x); }},
     {"IsInf", [](const at::Tensor& x) { return at::isinf(x); }},
     {"IsNan", [](const at::Tensor& x) { return at::isnan(x); }},

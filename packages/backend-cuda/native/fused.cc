@@ -1,5 +1,7 @@
 // @tl/core's fused-kernel contracts other than dropout (dropout.cc), each one call from JS:
 //   adamW                TL_ADAMW_UPDATE   (packages/core/src/training/optim/adamw-kernel.ts)
+//   adamWMulti           TL_ADAMW_UPDATE_MULTI (training/optim/adamw-multi-kernel.ts): adamW over many
+//   globalNorm           TL_GLOBAL_NORM    (training/gradients/global-norm-kernel.ts)
 //   layerNorm            TL_LAYER_NORM     (packages/core/src/nn/layer-norm-kernel.ts) = at::native_layer_norm
 //   layerNormBackward    TL_LAYER_NORM_BACKWARD: dx of native_layer_norm_backward
 //   gelu / geluBackward  TL_GELU / TL_GELU_BACKWARD (nn/gelu-kernel.ts) = at::gelu(·, "none") and its backward
@@ -82,33 +84,81 @@ std::vector<at::Tensor> AdamWComposed(const at::Tensor* in, const AdamWConstants
   return {p, m, v};
 }
 
-// adamW(param, grad, expAvg, expAvgSq, lr, beta1, beta2, eps, weightDecay, step, gradScale, composed)
-//   -> [param', expAvg', expAvgSq']. `composed` forces the ATen-op path (tests pin it on the CPU).
-void AdamW(const Napi::CallbackInfo& info) {
-  std::vector<at::Tensor> ts{ArgTensor(info, 0), ArgTensor(info, 1), ArgTensor(info, 2), ArgTensor(info, 3)};
+// One parameter's update: [param', expAvg', expAvgSq'] from {param, grad, expAvg, expAvgSq}.
+// `composed` forces the ATen-op path (tests pin it on the CPU).
+std::vector<at::Tensor> AdamWUpdate(std::vector<at::Tensor> ts, const AdamWConstants& c, bool composed) {
   AlignDevices(ts);
   for (auto& t : ts) {
     if (t.scalar_type() != at::kFloat) throw std::invalid_argument("adamW: every input must be float32");
     if (t.numel() != ts[0].numel()) throw std::invalid_argument("adamW: inputs differ in size");
     t = t.contiguous();
   }
-  const AdamWConstants c = ConstantsOf(ArgNumber(info, 4), ArgNumber(info, 5), ArgNumber(info, 6), ArgNumber(info, 7),
-                                       ArgNumber(info, 8), ArgNumber(info, 9), ArgNumber(info, 10));
   const at::Tensor& p = ts[0];
-  const bool composed = ArgBool(info, 11);
   if (!composed && (p.device().is_cpu() || p.device().is_cuda())) {
     at::Tensor out[3] = {at::empty_like(p), at::empty_like(p), at::empty_like(p)};
     if (p.device().is_cpu()) {
       AdamWCpu(ts.data(), out, c);
-      Emit(std::vector<at::Tensor>{out[0], out[1], out[2]});
-      return;
+      return {out[0], out[1], out[2]};
     }
-    if (LaunchAdamWCuda(ts[0], ts[1], ts[2], ts[3], out[0], out[1], out[2], c)) {
-      Emit(std::vector<at::Tensor>{out[0], out[1], out[2]});
-      return;
+    if (LaunchAdamWCuda(ts[0], ts[1], ts[2], ts[3], out[0], out[1], out[2], c)) return {out[0], out[1], out[2]};
+  }
+  return AdamWComposed(ts.data(), c);
+}
+
+// adamW(param, grad, expAvg, expAvgSq, lr, beta1, beta2, eps, weightDecay, step, gradScale, composed)
+//   -> [param', expAvg', expAvgSq'].
+void AdamW(const Napi::CallbackInfo& info) {
+  const AdamWConstants c = ConstantsOf(ArgNumber(info, 4), ArgNumber(info, 5), ArgNumber(info, 6), ArgNumber(info, 7),
+                                       ArgNumber(info, 8), ArgNumber(info, 9), ArgNumber(info, 10));
+  Emit(AdamWUpdate({ArgTensor(info, 0), ArgTensor(info, 1), ArgTensor(info, 2), ArgTensor(info, 3)}, c, ArgBool(info, 11)));
+}
+
+// adamWMulti(handles: Int32Array [p0, g0, m0, v0, p1, …], lr, weightDecay, step: Float64Array (one per
+//   parameter), beta1, beta2, eps, gradScale) -> [p0', m0', v0', p1', …]: TL_ADAMW_UPDATE_MULTI, the
+//   whole optimizer step in one call from JS (one update per parameter, as adamW).
+void AdamWMulti(const Napi::CallbackInfo& info) {
+  const Napi::Int32Array handles = info[0].As<Napi::Int32Array>();
+  const Napi::Float64Array lr = info[1].As<Napi::Float64Array>(), wd = info[2].As<Napi::Float64Array>();
+  const Napi::Float64Array step = info[3].As<Napi::Float64Array>();
+  const size_t n = lr.ElementLength();
+  if (handles.ElementLength() != 4 * n || wd.ElementLength() != n || step.ElementLength() != n) {
+    throw std::invalid_argument("adamWMulti: want 4 handles and one lr, weightDecay and step per parameter");
+  }
+  const double beta1 = ArgNumber(info, 4), beta2 = ArgNumber(info, 5), eps = ArgNumber(info, 6), scale = ArgNumber(info, 7);
+  std::vector<at::Tensor> outs;
+  outs.reserve(3 * n);
+  for (size_t i = 0; i < n; ++i) {
+    const AdamWConstants c = ConstantsOf(lr[i], beta1, beta2, eps, wd[i], step[i], scale);
+    for (auto& t : AdamWUpdate({Get(handles[4 * i]), Get(handles[4 * i + 1]), Get(handles[4 * i + 2]), Get(handles[4 * i + 3])}, c, false)) {
+      outs.push_back(std::move(t));
     }
   }
-  Emit(AdamWComposed(ts.data(), c));
+  Emit(outs);
+}
+
+// ---- global L2 norm --------------------------------------------------------------------------------
+// globalNorm(handles: Int32Array) -> √(Σ over tensors of Σ x²), float32 scalar: TL_GLOBAL_NORM.
+// On the CPU as @tl/core's composition does it (Σx² per tensor, then their sum), so the bits agree;
+// on CUDA through _foreach_norm (a few multi-tensor kernels rather than two per tensor), as
+// torch.nn.utils.clip_grad_norm_: the norm of the per-tensor norms, equal but for rounding.
+void GlobalNorm(const Napi::CallbackInfo& info) {
+  const Napi::Int32Array handles = info[0].As<Napi::Int32Array>();
+  std::vector<at::Tensor> ts;
+  ts.reserve(handles.ElementLength());
+  for (size_t i = 0; i < handles.ElementLength(); ++i) ts.push_back(Get(handles[i]));
+  if (ts.empty()) throw std::invalid_argument("globalNorm: no tensors");
+  AlignDevices(ts);
+  for (const auto& t : ts) {
+    if (t.scalar_type() != at::kFloat) throw std::invalid_argument("globalNorm: every input must be float32");
+  }
+  if (ts[0].device().is_cuda()) {
+    Emit(at::linalg_vector_norm(at::stack(at::_foreach_norm(ts, 2)), 2));
+    return;
+  }
+  std::vector<at::Tensor> sums;
+  sums.reserve(ts.size());
+  for (const auto& t : ts) sums.push_back(at::sum(at::square(t)));
+  Emit(at::sqrt(sums.size() == 1 ? sums[0] : at::sum(at::stack(sums))));
 }
 
 // ---- LayerNorm over the last axis ---------------------------------------------------------------
@@ -152,6 +202,8 @@ void GeluBackward(const Napi::CallbackInfo& info) {
 
 void RegisterFused(Napi::Env env, Napi::Object exports) {
   Export(env, exports, "adamW", AdamW);
+  Export(env, exports, "adamWMulti", AdamWMulti);
+  Export(env, exports, "globalNorm", GlobalNorm);
   Export(env, exports, "layerNorm", LayerNorm);
   Export(env, exports, "layerNormBackward", LayerNormBackward);
   Export(env, exports, "gelu", Gelu);

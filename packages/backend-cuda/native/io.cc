@@ -108,7 +108,7 @@ Napi::Value Live(const Napi::CallbackInfo& info) {
   return Napi::Number::New(info.Env(), static_cast<double>(LiveHandles()));
 }
 
-// describe(handle): emits a second handle to the same tensor (used by tests and by Identity).
+// describe(handle): emits a second handle to the same tensor (used by tests).
 void Alias(const Napi::CallbackInfo& info) { Emit(ArgTensor(info, 0)); }
 
 Napi::Value TorchVersion(const Napi::CallbackInfo& info) { return Napi::String::New(info.Env(), TORCH_VERSION); }

@@ -122,9 +122,13 @@ describe('torch-cpu errors', () => {
     tf.dispose([a, b]);
   });
 
-  it('strings reach no kernel', () => {
-    const s = tf.tensor(['a']);
-    expect(() => tf.engine().runKernel('Identity', { x: s }, {})).toThrow(/Identity.*string tensors are not supported/);
+  it('strings reach no native kernel; Identity (clone) shares them in JS', () => {
+    const s = tf.tensor(['a', 'bc']);
+    expect(() => tf.engine().runKernel('Reshape', { x: s }, { shape: [2, 1] })).toThrow(/Reshape.*string tensors are not supported/);
+    const c = s.clone();
+    expect(c.dataSync()).toEqual(['a', 'bc']);
     s.dispose();
+    expect(c.dataSync()).toEqual(['a', 'bc']);
+    c.dispose();
   });
 });

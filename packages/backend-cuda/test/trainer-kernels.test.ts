@@ -1,7 +1,7 @@
 /**
  * @tl/core's real fine-tuning path (buildModel + PaddingCollator + Trainer) on torch-cpu runs the
  * fused kernels this backend registers — TL_DROPOUT, TL_LAYER_NORM(+_BACKWARD), TL_GELU(+_BACKWARD),
- * TL_ADAMW_UPDATE — in place of core's tfjs-op compositions, and (dropout off) trains to the same
+ * TL_ADAMW_UPDATE_MULTI, TL_GLOBAL_NORM — in place of core's tfjs-op compositions, and (dropout off) trains to the same
  * losses and weights as core's compositions on tfjs cpu.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -13,10 +13,11 @@ import {
   buildModel,
   Callback,
   PaddingCollator,
-  TL_ADAMW_UPDATE,
+  TL_ADAMW_UPDATE_MULTI,
   TL_DROPOUT,
   TL_GELU,
   TL_GELU_BACKWARD,
+  TL_GLOBAL_NORM,
   TL_LAYER_NORM,
   TL_LAYER_NORM_BACKWARD,
   Trainer,
@@ -70,7 +71,7 @@ class Losses extends Callback {
 }
 
 /** Two Trainer steps on the active backend: losses, final weights, and the kernels run. */
-async function train(dropout: number): Promise<{ losses: number[]; weights: Map<string, Float32Array>; kernels: Set<string> }> {
+async function train(dropout: number): Promise<{ losses: number[]; weights: Map<string, Float32Array>; kernels: Set<string>; calls: (name: string) => number }> {
   const model = buildModel(tinyBert(dropout), { seed: 3 });
   const losses = new Losses();
   const trainer = new Trainer({
@@ -83,7 +84,8 @@ async function train(dropout: number): Promise<{ losses: number[]; weights: Map<
     const info = await tf.profile(async () => void (await trainer.fit(examples)));
     const weights = new Map<string, Float32Array>();
     for (const [name, t] of model.parameters.entries()) weights.set(name, t.dataSync() as Float32Array);
-    return { losses: losses.values, weights, kernels: new Set(info.kernels.map((k) => k.name)) };
+    const calls = (name: string): number => info.kernels.filter((k) => k.name === name).length;
+    return { losses: losses.values, weights, kernels: new Set(info.kernels.map((k) => k.name)), calls };
   } finally {
     trainer.dispose();
     model.dispose();
@@ -94,14 +96,17 @@ beforeAll(initBackends);
 afterAll(() => rmSync(outputDir, { recursive: true, force: true }));
 
 describe('the Trainer on torch-cpu', () => {
-  it('runs all six fused kernels in a step with dropout', async () => {
+  it('runs all seven fused kernels in a step with dropout', async () => {
     await tf.setBackend('torch-cpu');
-    const { kernels } = await train(0.1);
-    for (const name of [TL_DROPOUT, TL_LAYER_NORM, TL_LAYER_NORM_BACKWARD, TL_GELU, TL_GELU_BACKWARD, TL_ADAMW_UPDATE]) {
+    const { kernels, calls } = await train(0.1);
+    for (const name of [TL_DROPOUT, TL_LAYER_NORM, TL_LAYER_NORM_BACKWARD, TL_GELU, TL_GELU_BACKWARD, TL_ADAMW_UPDATE_MULTI, TL_GLOBAL_NORM]) {
       expect(kernels, name).toContain(name);
     }
     expect(kernels).not.toContain('Erf');
     expect(kernels).not.toContain('Rsqrt');
+    // Per step one optimizer kernel and one gradient-norm kernel (not Square + Sum per gradient: the
+    // only Squares left are the pooler's tanh gradient, one per step).
+    expect([calls(TL_ADAMW_UPDATE_MULTI), calls(TL_GLOBAL_NORM), calls('Square')]).toEqual([2, 2, 2]);
   });
 
   it('without them (withoutTlKernels) composes tfjs ops again', async () => {

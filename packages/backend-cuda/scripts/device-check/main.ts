@@ -19,7 +19,16 @@ import { loadAddon } from '../../src/native/addon.js';
 import type { TorchBackend } from '../../src/torch-backend.js';
 import { withoutTlKernels } from '../../src/kernels/register.js';
 import { benchTrainer, type TrainerBenchOptions } from '../../src/bench/trainer-bench.js';
-import { AdamW, dropoutKeys, dropoutMaskReference, dropoutThreshold, runDropoutKernel } from '@tl/core';
+import {
+  AdamW,
+  TL_ADAMW_UPDATE,
+  TL_ADAMW_UPDATE_MULTI,
+  dropoutKeys,
+  dropoutMaskReference,
+  dropoutThreshold,
+  globalGradNorm,
+  runDropoutKernel,
+} from '@tl/core';
 // core's LayerNorm and activation functions (its nn/ modules are not part of the package's API).
 import { layerNorm } from '../../../core/src/nn/layer-norm.js';
 import { activation } from '../../../core/src/nn/activations.js';
@@ -157,8 +166,8 @@ async function valuesOn(backend: string, fn: () => tf.Tensor[]): Promise<Float32
 /**
  * @tl/core's fused-kernel contracts on the device, each against its reference: TL_DROPOUT bit for
  * bit against core's dropoutMaskReference (the PTX kernel, and the ATen-op fallback), its gradient;
- * TL_ADAMW_UPDATE through core's AdamW against core's op sequence on cpu (three steps, a clip
- * scale on one); TL_LAYER_NORM and TL_GELU through core's layerNorm/gelu against their tfjs-op
+ * TL_ADAMW_UPDATE and TL_ADAMW_UPDATE_MULTI through core's AdamW against core's op sequence on cpu
+ * (three steps, a clip scale on one); TL_GLOBAL_NORM through globalGradNorm; TL_LAYER_NORM and TL_GELU through core's layerNorm/gelu against their tfjs-op
  * compositions on cpu, forward and gradients. Also records whether the PTX kernels loaded.
  */
 async function fusedChecks(): Promise<void> {
@@ -190,7 +199,7 @@ async function fusedChecks(): Promise<void> {
   result.ptx = b.addon.cudaKernelsStatus();
 
   // AdamW: core's AdamW on cpu (op sequence) vs on the device (the kernel).
-  const adamw = async (backend: string): Promise<Float32Array[]> => {
+  const adamw = async (backend: string, foreach = true): Promise<Float32Array[]> => {
     await (backend === 'cpu' ? tf.setBackend('cpu') : useCuda(false));
     const vars = [[768, 768], [768], [4096, 64]].map((shape, i) => {
       const init = tf.randomNormal(shape, 0, 0.05, 'float32', 20 + i);
@@ -198,7 +207,7 @@ async function fusedChecks(): Promise<void> {
       init.dispose();
       return { name: `p${i}`, variable };
     });
-    const opt = new AdamW();
+    const opt = new AdamW({ foreach });
     for (let step = 1; step <= 3; step++) {
       const grads = new Map(vars.map(({ name, variable }, i) => [name, tf.randomNormal(variable.shape, 0, 0.01 * step, 'float32', 100 * step + i)]));
       opt.step([{ name: 'g', params: vars, lr: 1e-3, weightDecay: 0.01, trainable: true }], grads, step === 2 ? { gradScale: Math.fround(0.37) } : {});
@@ -209,9 +218,19 @@ async function fusedChecks(): Promise<void> {
     tf.dispose(vars.map((v) => v.variable));
     return out;
   };
-  const [adamWant, adamGot] = [await adamw('cpu'), await adamw(target)];
-  const adamError = Math.max(...adamWant.map((w, i) => worstRelative(adamGot[i]!, w, 1e-6)));
-  result.adamw = { maxRelError: adamError, limit: 1e-6 };
+  // Default: TL_ADAMW_UPDATE_MULTI (one call per step); foreach off: TL_ADAMW_UPDATE per parameter.
+  const [adamWant, adamGot, adamGotSingle] = [await adamw('cpu'), await adamw(target), await adamw(target, false)];
+  const adamError = Math.max(...adamWant.map((w, i) => Math.max(worstRelative(adamGot[i]!, w, 1e-6), worstRelative(adamGotSingle[i]!, w, 1e-6))));
+  result.adamw = { maxRelError: adamError, limit: 1e-6, kernels: [TL_ADAMW_UPDATE_MULTI, TL_ADAMW_UPDATE] };
+
+  // TL_GLOBAL_NORM (_foreach_norm on CUDA) against core's composition on cpu (which sums in double).
+  const norm = (): tf.Tensor[] => {
+    const xs = [[30522, 768], [768, 3072], [768], [2, 768], [1]].map((shape, i) => tf.randomNormal(shape, 0, 0.01, 'float32', 40 + i));
+    return [globalGradNorm(xs)];
+  };
+  const [normWant, normGot] = [await valuesOn('cpu', norm), await valuesOn(target, norm)];
+  const normError = worstRelative(normGot[0]!, normWant[0]!, 0);
+  result.globalNorm = { maxRelError: normError, limit: 1e-5 };
 
   // LayerNorm and GELU through core's functions: y and every gradient.
   const lnGelu = (): tf.Tensor[] => {
@@ -229,9 +248,12 @@ async function fusedChecks(): Promise<void> {
   const lnError = Math.max(...lnWant.map((w, i) => worstRelative(lnGot[i]!, w, 1e-3 * scale(w))));
   result.layerNormGelu = { maxRelError: lnError, limit: 1e-4 };
 
-  const pass = dropoutOk && adamError < 1e-6 && lnError < 1e-4;
+  const pass = dropoutOk && adamError < 1e-6 && normError < 1e-5 && lnError < 1e-4;
   report.fused = { ...result, pass };
-  log(`fused kernels (${String(result.ptx)}): dropout exact ${dropoutOk}, AdamW ${adamError.toExponential(2)}, LayerNorm+GELU ${lnError.toExponential(2)} ${pass ? 'ok' : 'FAIL'}`);
+  log(
+    `fused kernels (${String(result.ptx)}): dropout exact ${dropoutOk}, AdamW ${adamError.toExponential(2)}, ` +
+      `global norm ${normError.toExponential(2)}, LayerNorm+GELU ${lnError.toExponential(2)} ${pass ? 'ok' : 'FAIL'}`,
+  );
 }
 
 /**

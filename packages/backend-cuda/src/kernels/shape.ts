@@ -5,6 +5,16 @@ const { slice_util } = backend_util;
 
 export const SHAPE_KERNELS: TorchKernel[] = [
   {
+    // A second tensor on the same data, as tfjs's own backends do: no native call. tfjs runs one
+    // for every tensor it saves for a gradient (engine.clone), ~740 per BERT-base training step.
+    name: 'Identity',
+    run: (args) => {
+      const x = input(args, 'x');
+      args.backend.incRef(x.dataId);
+      return { dataId: x.dataId, shape: x.shape, dtype: x.dtype };
+    },
+  },
+  {
     name: 'Reshape',
     run: (args) => {
       const b = args.backend;

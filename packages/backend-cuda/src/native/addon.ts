@@ -85,6 +85,16 @@ export interface TorchAddon {
     lr: number, beta1: number, beta2: number, eps: number, weightDecay: number, step: number, gradScale: number,
     composed: boolean,
   ): void;
+  /**
+   * TL_ADAMW_UPDATE_MULTI: `handles` holds param, grad, expAvg, expAvgSq per parameter; `lr`,
+   * `weightDecay` and `step` one entry per parameter. Outputs param', expAvg', expAvgSq' per parameter.
+   */
+  adamWMulti(
+    handles: Int32Array, lr: Float64Array, weightDecay: Float64Array, step: Float64Array,
+    beta1: number, beta2: number, eps: number, gradScale: number,
+  ): void;
+  /** TL_GLOBAL_NORM over the tensors of `handles`: one float32 scalar. */
+  globalNorm(handles: Int32Array): void;
   layerNorm(x: Handle, gamma: Handle, beta: Handle, eps: number): void;
   layerNormBackward(dy: Handle, x: Handle, gamma: Handle, eps: number): void;
   gelu(x: Handle): void;

@@ -1,14 +1,15 @@
 /**
- * TL_ADAMW_UPDATE on torch-cpu against @tl/core's fallback on tfjs cpu: core's `AdamW` runs its op
+ * TL_ADAMW_UPDATE and TL_ADAMW_UPDATE_MULTI on torch-cpu against @tl/core's fallback on tfjs cpu: core's `AdamW` runs its op
  * sequence where the kernel is not registered (cpu) and the kernel where it is (torch-cpu). Three
  * steps over parameter groups with and without weight decay, both of torch.lerp's forms (β1 = 0.9
  * and β1 = 0.3), with and without a gradient scale (the clip coefficient): parameters and both
  * moments are bit for bit core's (the contract asks 1e-6; the addon follows core's op order), both
- * through the CPU kernel and through the ATen-op formulation CUDA falls back to.
+ * through the CPU kernel and through the ATen-op formulation CUDA falls back to; core calls the
+ * multi-tensor kernel by default and the per-parameter one with `foreach: false`.
  */
 import * as tf from '@tensorflow/tfjs-core';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { AdamW, TL_ADAMW_UPDATE, hasAdamWKernel, type OptimizerGroup } from '@tl/core';
+import { AdamW, TL_ADAMW_UPDATE, TL_ADAMW_UPDATE_MULTI, hasAdamWKernel, hasAdamWMultiKernel, type OptimizerGroup } from '@tl/core';
 import type { TorchBackend } from '../../src/index.js';
 import { initBackends, inputs, worstRelative } from './helpers.js';
 
@@ -18,7 +19,7 @@ let nextId = 0;
 const SHAPES: Record<string, number[]> = { 'dense.weight': [17, 9], 'dense.bias': [9], 'LayerNorm.weight': [1], empty: [0, 3] };
 
 /** Parameters, moments and step counts after three AdamW steps on `backend`, by name. */
-async function threeSteps(backend: string, betas: [number, number], useKernel = true, gradScale?: number): Promise<Map<string, Float32Array>> {
+async function threeSteps(backend: string, betas: [number, number], useKernel = true, gradScale?: number, foreach = true): Promise<Map<string, Float32Array>> {
   await tf.setBackend(backend);
   const before = tf.memory().numTensors;
   const r = inputs(71);
@@ -28,7 +29,7 @@ async function threeSteps(backend: string, betas: [number, number], useKernel = 
     init.dispose(); // tf.variable copies the data id, not the handle
     return { name, variable };
   });
-  const opt = new AdamW({ betas, eps: 1e-8, useKernel });
+  const opt = new AdamW({ betas, eps: 1e-8, useKernel, foreach });
   for (let step = 1; step <= 3; step++) {
     const grads = new Map(vars.map(({ name, variable }) => [name, r.float(variable.shape, -0.5 * step, 0.5 * step)]));
     const groups: OptimizerGroup[] = [
@@ -51,16 +52,20 @@ async function threeSteps(backend: string, betas: [number, number], useKernel = 
 describe('TL_ADAMW_UPDATE on torch-cpu', () => {
   it('is registered, so core uses it', () => {
     expect(hasAdamWKernel('torch-cpu')).toBe(true);
+    expect(hasAdamWMultiKernel('torch-cpu')).toBe(true);
     expect(hasAdamWKernel('cpu')).toBe(false);
+    expect(hasAdamWMultiKernel('cpu')).toBe(false);
   });
 
   it.each([
     { label: 'torch defaults (lerp form m + w·(g − m))', betas: [0.9, 0.999] as [number, number] },
     { label: 'β1 = 0.3 (lerp form g − (g − m)·(1 − w)), β2 = 0.9', betas: [0.3, 0.9] as [number, number] },
     { label: 'a clip coefficient (gradScale) on step 2', betas: [0.9, 0.999] as [number, number], gradScale: Math.fround(0.3712) },
-  ])('$label: parameters and moments match core on cpu over three steps', async ({ betas, gradScale }) => {
+    { label: 'per-parameter kernel (foreach off), gradScale', betas: [0.9, 0.999] as [number, number], gradScale: Math.fround(0.3712), foreach: false },
+    { label: 'per-parameter kernel (foreach off), β1 = 0.3', betas: [0.3, 0.9] as [number, number], foreach: false },
+  ])('$label: parameters and moments match core on cpu over three steps', async ({ betas, gradScale, foreach }) => {
     const want = await threeSteps('cpu', betas, true, gradScale);
-    const got = await threeSteps('torch-cpu', betas, true, gradScale);
+    const got = await threeSteps('torch-cpu', betas, true, gradScale, foreach ?? true);
     expect([...got.keys()].sort()).toEqual([...want.keys()].sort());
     for (const [name, w] of want) {
       const { error, at } = worstRelative(got.get(name)!, w, 0);
@@ -86,12 +91,14 @@ describe('TL_ADAMW_UPDATE on torch-cpu', () => {
     tf.dispose([p, g, m, v]);
   });
 
-  it('is one kernel per parameter per step (none when useKernel is false)', async () => {
-    const count = async (useKernel: boolean): Promise<number> => {
-      const info = await tf.profile(async () => void (await threeSteps('torch-cpu', [0.9, 0.999], useKernel)));
-      return info.kernels.filter((k) => k.name === TL_ADAMW_UPDATE).length;
+  it('is one multi-tensor kernel per step, or one kernel per parameter with foreach off (none when useKernel is false)', async () => {
+    const count = async (useKernel: boolean, foreach: boolean): Promise<[number, number]> => {
+      const info = await tf.profile(async () => void (await threeSteps('torch-cpu', [0.9, 0.999], useKernel, undefined, foreach)));
+      const n = (name: string): number => info.kernels.filter((k) => k.name === name).length;
+      return [n(TL_ADAMW_UPDATE_MULTI), n(TL_ADAMW_UPDATE)];
     };
-    expect(await count(true)).toBe(3 * Object.keys(SHAPES).length);
-    expect(await count(false)).toBe(0);
+    expect(await count(true, true)).toEqual([3, 0]);
+    expect(await count(true, false)).toEqual([0, 3 * Object.keys(SHAPES).length]);
+    expect(await count(false, true)).toEqual([0, 0]);
   });
 });

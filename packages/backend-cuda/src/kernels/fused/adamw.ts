@@ -1,5 +1,6 @@
 import { TL_ADAMW_UPDATE } from '@tl/core';
 import { attr, input, type TorchKernel } from '../kernel.js';
+import { finiteNumber as number } from './attrs.js';
 
 /**
  * @tl/core's TL_ADAMW_UPDATE (contract: core's training/optim/adamw-kernel.ts): one
@@ -31,8 +32,3 @@ export const adamwKernel: TorchKernel = {
     return b.outputs();
   },
 };
-
-function number(v: unknown, name: string): number {
-  if (typeof v !== 'number' || !Number.isFinite(v)) throw new Error(`attr ${name} must be a finite number, got ${String(v)}`);
-  return v;
-}
