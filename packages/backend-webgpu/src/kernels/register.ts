@@ -4,6 +4,7 @@ import { adamwWebGpuConfig } from './adamw/adamw-webgpu.js';
 import { dropoutWebGpuConfig } from './dropout/dropout-webgpu.js';
 import { geluBackwardWebGpuConfig, geluWebGpuConfig } from './gelu/gelu-webgpu.js';
 import { layerNormBackwardWebGpuConfig, layerNormWebGpuConfig } from './layer-norm/layer-norm-webgpu.js';
+import { tlMatMul } from './matmul/matmul-webgpu.js';
 import { splitKSafe } from './splitk-transpose-b.js';
 import { unsortedSegmentSumWebGpu } from './unsorted-segment-sum/unsorted-segment-sum-webgpu.js';
 
@@ -33,6 +34,9 @@ export function registerWebGpuKernels(): void {
   registered = true;
   const transpose = requireKernel(tf.Transpose).kernelFunc;
   for (const name of [tf.BatchMatMul, tf._FusedMatMul]) replaceKernel(splitKSafe(requireKernel(name), transpose), 'fix');
+  // tl's GEMM over the fixed kernel: what it declines goes to the fix, and withTfjsKernels /
+  // withoutTlSpeedups swap back to the fix (tfjs + its bug fix), not to tfjs's raw kernel.
+  for (const name of [tf.BatchMatMul, tf._FusedMatMul]) replaceKernel(tlMatMul(requireKernel(name)), 'speed');
   replaceKernel(unsortedSegmentSumWebGpu(requireKernel(tf.UnsortedSegmentSum), requireKernel(tf.Fill).kernelFunc), 'speed');
   for (const config of FUSED) {
     if (!tf.getKernel(config.kernelName, BACKEND)) tf.registerKernel(config);
