@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { AdamW, TL_ADAMW_UPDATE, hasAdamWKernel, runAdamWKernel } from '@tl/core';
+import { AdamW, TL_ADAMW_UPDATE, TL_ADAMW_UPDATE_MULTI, hasAdamWKernel, hasAdamWMultiKernel, runAdamWKernel } from '@tl/core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createPair, randn, worstMismatch, type BackendPair } from './helpers/compare-backends.js';
 
@@ -61,8 +61,10 @@ describe(`fused ${TL_ADAMW_UPDATE} on webgpu`, () => {
   it('is registered for webgpu only', async () => {
     await tf.setBackend('webgpu');
     expect(hasAdamWKernel()).toBe(true);
+    expect(hasAdamWMultiKernel()).toBe(true);
     await tf.setBackend('cpu');
     expect(hasAdamWKernel()).toBe(false);
+    expect(hasAdamWMultiKernel()).toBe(false);
   });
 
   const cases = [
@@ -81,10 +83,10 @@ describe(`fused ${TL_ADAMW_UPDATE} on webgpu`, () => {
     });
   }
 
-  it("@tl/core's AdamW takes the kernel path on webgpu, equal to its op sequence within 1e-6", async () => {
+  it("@tl/core's AdamW takes the kernel paths on webgpu (multi-tensor, or per parameter with foreach off), equal to its op sequence within 1e-6", async () => {
     await tf.setBackend('webgpu');
     const shapes = { w: [33, 70], b: [70], e: [12, 5] };
-    const run = async (useKernel: boolean): Promise<{ out: Float32Array[]; kernels: string[]; leaked: number }> => {
+    const run = async (useKernel: boolean, foreach = true): Promise<{ out: Float32Array[]; kernels: string[]; leaked: number }> => {
       const before = tf.memory().numTensors;
       const params = Object.entries(shapes).map(([name, shape], i) => {
         const init = tf.tensor(randn(shape, 50 + i).values, shape);
@@ -92,7 +94,7 @@ describe(`fused ${TL_ADAMW_UPDATE} on webgpu`, () => {
         init.dispose(); // the variable keeps the data
         return { name, variable };
       });
-      const opt = new AdamW({ useKernel });
+      const opt = new AdamW({ useKernel, foreach });
       const groups = [
         { name: 'decay', params: params.slice(0, 1), lr: 5e-3, weightDecay: 0.01, trainable: true },
         { name: 'no-decay', params: params.slice(1), lr: 2e-3, weightDecay: 0, trainable: true },
@@ -114,17 +116,23 @@ describe(`fused ${TL_ADAMW_UPDATE} on webgpu`, () => {
       tf.dispose(params.map((p) => p.variable));
       return { out, kernels, leaked: tf.memory().numTensors - before };
     };
-    const fused = await run(true);
+    const multi = await run(true);
+    const fused = await run(true, false);
     const ops = await run(false);
-    // One kernel per parameter and step, and none of the op sequence's elementwise kernels (ZerosLike
-    // creates the moments at the first step).
+    // One multi-tensor kernel per step, or one kernel per parameter and step; none of the op
+    // sequence's elementwise kernels (ZerosLike creates the moments at the first step).
+    expect(multi.kernels.filter((k) => k === TL_ADAMW_UPDATE_MULTI)).toHaveLength(3);
+    expect(multi.kernels.filter((k) => ![TL_ADAMW_UPDATE_MULTI, 'ZerosLike', 'Identity'].includes(k))).toEqual([]);
     expect(fused.kernels.filter((k) => k === TL_ADAMW_UPDATE)).toHaveLength(9);
     expect(fused.kernels.filter((k) => ![TL_ADAMW_UPDATE, 'ZerosLike', 'Identity'].includes(k))).toEqual([]);
     expect(ops.kernels).not.toContain(TL_ADAMW_UPDATE);
+    expect(ops.kernels).not.toContain(TL_ADAMW_UPDATE_MULTI);
     expect(ops.kernels).toContain('Sqrt');
-    expect([fused.leaked, ops.leaked]).toEqual([0, 0]);
-    const worst = worstMismatch(fused.out, ops.out, 1e-6);
-    expect(worst.excess, `output ${worst.output}[${worst.index}]: kernel ${worst.webgpu} vs ops ${worst.cpu}`).toBeLessThanOrEqual(1e-7);
+    expect([multi.leaked, fused.leaked, ops.leaked]).toEqual([0, 0, 0]);
+    for (const [label, got] of [['multi-tensor', multi], ['per-parameter', fused]] as const) {
+      const worst = worstMismatch(got.out, ops.out, 1e-6);
+      expect(worst.excess, `${label} output ${worst.output}[${worst.index}]: kernel ${worst.webgpu} vs ops ${worst.cpu}`).toBeLessThanOrEqual(1e-7);
+    }
   });
 
   it('rejects mismatched shapes with the tensor named', async () => {

@@ -2,6 +2,8 @@ import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-backend-webgpu';
 import { adamwWebGpuConfig } from './adamw/adamw-webgpu.js';
 import { dropoutWebGpuConfig } from './dropout/dropout-webgpu.js';
+import { adamwMultiWebGpuConfig } from './foreach/adamw-multi-webgpu.js';
+import { globalNormWebGpuConfig } from './foreach/global-norm-webgpu.js';
 import { geluBackwardWebGpuConfig, geluWebGpuConfig } from './gelu/gelu-webgpu.js';
 import { layerNormBackwardWebGpuConfig, layerNormWebGpuConfig } from './layer-norm/layer-norm-webgpu.js';
 import { tlMatMul } from './matmul/matmul-webgpu.js';
@@ -18,6 +20,8 @@ const FUSED: readonly tf.KernelConfig[] = [
   layerNormBackwardWebGpuConfig,
   geluWebGpuConfig,
   geluBackwardWebGpuConfig,
+  adamwMultiWebGpuConfig,
+  globalNormWebGpuConfig,
 ];
 /** tfjs's kernels that tl replaced, by name: tl's delegate to them, and `withTfjsKernels` swaps them back. */
 const replaced = new Map<string, { readonly tfjs: tf.KernelConfig; readonly tl: tf.KernelConfig; readonly purpose: Purpose }>();

@@ -20,7 +20,7 @@ const PARAM = `
   let denom = sqrt(getExpAvgSqByOutputIndex(index)) / uniforms.bc2Sqrt + uniforms.eps;
   setOutputAtIndex(index, p + (getExpAvgByOutputIndex(index) / denom) * uniforms.negStepSize);`;
 
-const adamwWebGpu: KernelFunc = ({ inputs, backend, attrs }) => {
+export const adamwWebGpu: KernelFunc = ({ inputs, backend, attrs }) => {
   const b = backend as WebGPUBackend;
   const a = attrs as unknown as AdamWKernelAttrs;
   const { param, grad, expAvg, expAvgSq } = inputs as Record<'param' | 'grad' | 'expAvg' | 'expAvgSq', TensorInfo>;

@@ -1,0 +1,54 @@
+import * as tf from '@tensorflow/tfjs-core';
+import { TL_GLOBAL_NORM, globalGradNorm, hasGlobalNormKernel } from '@tl/core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { compare, createPair, randn, type BackendPair } from './helpers/compare-backends.js';
+
+/** @tl/core's `globalGradNorm` takes TL_GLOBAL_NORM on webgpu (one kernel call) and composes tfjs ops on cpu. */
+describe(`${TL_GLOBAL_NORM} on webgpu`, () => {
+  let pair: BackendPair;
+  beforeAll(async () => {
+    pair = await createPair();
+  });
+  afterAll(async () => {
+    await pair?.webgpu.dispose();
+  });
+
+  it('matches the composition on cpu within 1e-6 (several ranks, one tensor, an empty one)', async () => {
+    const norm = (...xs: tf.Tensor[]): tf.Tensor => globalGradNorm(xs);
+    for (const inputs of [
+      [randn([130, 70], 1), randn([70], 2), randn([1], 3), randn([3, 4, 5], 4)],
+      [randn([257], 5, 3)],
+      [randn([9, 2], 6), { kind: 'float' as const, shape: [0, 3], values: new Float32Array(0) }],
+    ]) {
+      const worst = await compare(norm, inputs, 1e-6);
+      expect(worst.excess, `webgpu ${worst.webgpu} vs cpu ${worst.cpu}`).toBeLessThanOrEqual(1e-6);
+    }
+  });
+
+  it('is 0 for empty gradients only (tfjs-webgpu cannot Sum an empty tensor; the kernel skips them)', async () => {
+    await tf.setBackend('webgpu');
+    const xs = [tf.zeros([0, 3]), tf.zeros([0])];
+    const n = globalGradNorm(xs);
+    expect(await n.data()).toEqual(new Float32Array([0]));
+    tf.dispose([...xs, n]);
+  });
+
+  it('passes a non-finite gradient through (the Trainer\'s NaN policy reads it)', async () => {
+    await tf.setBackend('webgpu');
+    const xs = [tf.ones([3]), tf.tensor([1, NaN])];
+    const n = globalGradNorm(xs);
+    expect(Number.isNaN((await n.data())[0])).toBe(true);
+    tf.dispose([...xs, n]);
+  });
+
+  it('is one kernel call for all gradients, and frees what it made', async () => {
+    await tf.setBackend('webgpu');
+    expect(hasGlobalNormKernel()).toBe(true);
+    const xs = [tf.randomNormal([8, 8]), tf.randomNormal([8]), tf.randomNormal([2, 3])];
+    const before = tf.memory().numTensors;
+    const info = await tf.profile(() => tf.tidy(() => void globalGradNorm(xs)));
+    expect(info.kernels.map((k) => k.name)).toEqual([TL_GLOBAL_NORM]);
+    expect(tf.memory().numTensors).toBe(before);
+    tf.dispose(xs);
+  });
+});
