@@ -4,6 +4,7 @@
 //   globalNorm           TL_GLOBAL_NORM    (training/gradients/global-norm-kernel.ts)
 //   layerNorm            TL_LAYER_NORM     (packages/core/src/nn/layer-norm-kernel.ts) = at::native_layer_norm
 //   layerNormBackward    TL_LAYER_NORM_BACKWARD: dx of native_layer_norm_backward
+//   layerNormGammaGrad   TL_LAYER_NORM_GAMMA_GRAD: dgamma of native_layer_norm_backward
 //   gelu / geluBackward  TL_GELU / TL_GELU_BACKWARD (nn/gelu-kernel.ts) = at::gelu(·, "none") and its backward
 // The inputs are never written: tfjs may share a tensor's storage with others.
 #include <ATen/Parallel.h>
@@ -188,6 +189,21 @@ void LayerNormBackward(const Napi::CallbackInfo& info) {
   Emit(std::get<0>(grads));
 }
 
+// layerNormGammaGrad(dy, x, gamma, eps) -> dgamma = Σ over rows of dy · x̂: the same two ATen kernels
+// as layerNormBackward with only dgamma asked for (the composition recomputes the forward through
+// tfjs, seven kernel calls).
+void LayerNormGammaGrad(const Napi::CallbackInfo& info) {
+  std::vector<at::Tensor> ts{ArgTensor(info, 0), ArgTensor(info, 1), ArgTensor(info, 2)};
+  AlignDevices(ts);
+  const at::Tensor dy = ts[0].contiguous(), x = ts[1].contiguous(), gamma = ts[2].contiguous();
+  if (x.dim() < 1) throw std::invalid_argument("layerNormGammaGrad: x must have rank >= 1");
+  const int64_t h = x.size(-1);
+  auto stats = at::native_layer_norm(x, {h}, c10::optional<at::Tensor>(), c10::optional<at::Tensor>(), ArgNumber(info, 3));
+  auto grads = at::native_layer_norm_backward(dy, x, {h}, std::get<1>(stats), std::get<2>(stats), gamma,
+                                              c10::optional<at::Tensor>(), {false, true, false});
+  Emit(std::get<1>(grads));
+}
+
 // ---- exact (erf) GELU -------------------------------------------------------------------------------
 void Gelu(const Napi::CallbackInfo& info) { Emit(at::gelu(ArgTensor(info, 0), "none")); }
 
@@ -206,6 +222,7 @@ void RegisterFused(Napi::Env env, Napi::Object exports) {
   Export(env, exports, "globalNorm", GlobalNorm);
   Export(env, exports, "layerNorm", LayerNorm);
   Export(env, exports, "layerNormBackward", LayerNormBackward);
+  Export(env, exports, "layerNormGammaGrad", LayerNormGammaGrad);
   Export(env, exports, "gelu", Gelu);
   Export(env, exports, "geluBackward", GeluBackward);
   ExportValue(env, exports, "cudaKernelsStatus",

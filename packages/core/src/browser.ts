@@ -154,6 +154,6 @@ export { TL_GLOBAL_NORM, globalNormInputName, hasGlobalNormKernel } from './trai
 export { TL_DROPOUT, dropoutHash, dropoutKeys, dropoutThreshold, dropoutMaskReference, hasDropoutKernel, runDropoutKernel, type DropoutKernelAttrs } from './nn/dropout-kernel.js';
 export { layerNorm } from './nn/layer-norm.js';
 export { tfjsSeed } from './nn/tfjs-seed.js';
-export { TL_LAYER_NORM, TL_LAYER_NORM_BACKWARD, hasLayerNormKernels, runLayerNormKernel, type LayerNormKernelAttrs } from './nn/layer-norm-kernel.js';
+export { TL_LAYER_NORM, TL_LAYER_NORM_BACKWARD, TL_LAYER_NORM_GAMMA_GRAD, hasLayerNormKernels, runLayerNormKernel, type LayerNormKernelAttrs } from './nn/layer-norm-kernel.js';
 export { TL_GELU, TL_GELU_BACKWARD, hasGeluKernels, runGeluKernel } from './nn/gelu-kernel.js';
 export { activation, type Activation } from './nn/activations.js';

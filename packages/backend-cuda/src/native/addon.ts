@@ -97,6 +97,7 @@ export interface TorchAddon {
   globalNorm(handles: Int32Array): void;
   layerNorm(x: Handle, gamma: Handle, beta: Handle, eps: number): void;
   layerNormBackward(dy: Handle, x: Handle, gamma: Handle, eps: number): void;
+  layerNormGammaGrad(dy: Handle, x: Handle, gamma: Handle, eps: number): void;
   gelu(x: Handle): void;
   geluBackward(dy: Handle, x: Handle): void;
   /** Whether tl's PTX kernels (native/cuda_kernels.cc) are in use on CUDA, or why not. */

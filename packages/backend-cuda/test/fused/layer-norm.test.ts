@@ -1,12 +1,12 @@
 /**
- * TL_LAYER_NORM (+ _BACKWARD) on torch-cpu against @tl/core's fallback on tfjs cpu: core's
+ * TL_LAYER_NORM (+ _BACKWARD, _GAMMA_GRAD) on torch-cpu against @tl/core's fallback on tfjs cpu: core's
  * `layerNorm` composes tfjs ops where the kernels are not registered (cpu), and calls them where
  * they are (torch-cpu). Output and the gradients for x, gamma and beta (core's registered gradient)
  * agree within the contract's 1e-4 on random inputs.
  */
 import * as tf from '@tensorflow/tfjs-core';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { TL_LAYER_NORM, TL_LAYER_NORM_BACKWARD, hasLayerNormKernels } from '@tl/core';
+import { TL_LAYER_NORM, TL_LAYER_NORM_BACKWARD, TL_LAYER_NORM_GAMMA_GRAD, hasLayerNormKernels } from '@tl/core';
 // core's LayerNorm function (its nn/ module is not part of the package's public API).
 import { layerNorm } from '../../../core/src/nn/layer-norm.js';
 import { initBackends, inputs, kernelsRun, valuesOn, worstRelative } from './helpers.js';
@@ -76,8 +76,10 @@ describe('TL_LAYER_NORM on torch-cpu', () => {
     await tf.setBackend('torch-cpu');
     const c = CASES[0]!;
     const counts = await kernelsRun(() => forwardAndGrads(c, 1));
-    expect(counts.get(TL_LAYER_NORM)).toBeGreaterThanOrEqual(2); // y (and the gradient's x̂)
+    expect(counts.get(TL_LAYER_NORM)).toBe(2); // y, and f's forward; dgamma does not run it again
     expect(counts.get(TL_LAYER_NORM_BACKWARD)).toBe(1);
+    expect(counts.get(TL_LAYER_NORM_GAMMA_GRAD)).toBe(1);
+    expect(counts.has('OnesLike')).toBe(false);
     expect(counts.get('Rsqrt') ?? 0).toBe(0);
   });
 });

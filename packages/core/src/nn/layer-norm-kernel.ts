@@ -15,12 +15,17 @@ import * as tf from '@tensorflow/tfjs-core';
  *                             dx = r · (g − mean(g) − x̂ · mean(g · x̂)),  g = dy · gamma,
  *                             x̂ = (x − mean) · r,  r = 1 / √(var + eps)   (means over the last axis)
  *   accuracy  fp32, within 1e-4 (relative) of the op composition.
+ * Optional third kernel:
+ *   TL_LAYER_NORM_GAMMA_GRAD inputs `{ dy, x, gamma }`, attrs `{ eps }`. Output dgamma [H] = Σ over
+ *                           all rows of dy · x̂ (x̂ as above), within 1e-4 of the composition.
  * The gradient of TL_LAYER_NORM is registered here for every backend: dx from
- * TL_LAYER_NORM_BACKWARD; dgamma = Σ dy · x̂ and dbeta = Σ dy over all rows, with x̂ from
- * TL_LAYER_NORM(x, 1, 0) (generic ops for the two column sums).
+ * TL_LAYER_NORM_BACKWARD; dgamma from TL_LAYER_NORM_GAMMA_GRAD where the backend registers it, and
+ * otherwise Σ dy · x̂ with x̂ from TL_LAYER_NORM(x, 1, 0) (seven kernel calls: ones, zeros, the
+ * forward again, two reshapes, a product and the column sum); dbeta = Σ dy over all rows.
  */
 export const TL_LAYER_NORM = 'TlLayerNorm';
 export const TL_LAYER_NORM_BACKWARD = 'TlLayerNormBackward';
+export const TL_LAYER_NORM_GAMMA_GRAD = 'TlLayerNormGammaGrad';
 
 export interface LayerNormKernelAttrs {
   readonly eps: number;
@@ -48,7 +53,10 @@ if (!tf.getGradient(TL_LAYER_NORM)) {
       const rows = (t: tf.Tensor): tf.Tensor2D => tf.reshape(t, [-1, h]);
       return {
         x: () => tf.engine().runKernel(TL_LAYER_NORM_BACKWARD, { dy: dyT, x, gamma } as unknown as tf.NamedTensorMap, { eps } as unknown as tf.NamedAttrMap) as tf.Tensor,
-        gamma: () => tf.sum(tf.mul(rows(dyT), rows(runLayerNormKernel(x, tf.onesLike(gamma), tf.zerosLike(gamma), eps))), 0),
+        gamma: () =>
+          tf.getKernel(TL_LAYER_NORM_GAMMA_GRAD, tf.getBackend())
+            ? (tf.engine().runKernel(TL_LAYER_NORM_GAMMA_GRAD, { dy: dyT, x, gamma } as unknown as tf.NamedTensorMap, { eps } as unknown as tf.NamedAttrMap) as tf.Tensor)
+            : tf.sum(tf.mul(rows(dyT), rows(runLayerNormKernel(x, tf.onesLike(gamma), tf.zerosLike(gamma), eps))), 0),
         beta: () => tf.sum(rows(dyT), 0),
       };
     },

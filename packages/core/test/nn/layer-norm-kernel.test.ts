@@ -3,10 +3,16 @@ import type { MathBackendCPU } from '@tensorflow/tfjs-backend-cpu';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createEngine } from '../../src/engine/create-engine.js';
 import { layerNorm } from '../../src/nn/layer-norm.js';
-import { TL_LAYER_NORM, TL_LAYER_NORM_BACKWARD, hasLayerNormKernels, type LayerNormKernelAttrs } from '../../src/nn/layer-norm-kernel.js';
+import {
+  TL_LAYER_NORM,
+  TL_LAYER_NORM_BACKWARD,
+  TL_LAYER_NORM_GAMMA_GRAD,
+  hasLayerNormKernels,
+  type LayerNormKernelAttrs,
+} from '../../src/nn/layer-norm-kernel.js';
 
 /** The two kernels of the contract in plain JS (float64 per row) for `cpu`, in this file's worker only. */
-const calls = { forward: 0, backward: 0 };
+const calls = { forward: 0, backward: 0, gammaGrad: 0 };
 function rowStats(x: Float32Array, base: number, h: number, eps: number): { mean: number; rstd: number } {
   let mean = 0;
   for (let j = 0; j < h; j++) mean += x[base + j]!;
@@ -54,6 +60,23 @@ const backward: tf.KernelFunc = ({ inputs, backend, attrs }) => {
   return cpu.makeTensorInfo(x.shape, 'float32', dx);
 };
 
+/** The optional third kernel: dgamma = Σ over rows of dy · x̂. */
+const gammaGrad: tf.KernelFunc = ({ inputs, backend, attrs }) => {
+  calls.gammaGrad++;
+  const cpu = backend as MathBackendCPU;
+  const read = (t: tf.TensorInfo): Float32Array => cpu.data.get(t.dataId)!.values as Float32Array;
+  const { dy, x, gamma } = inputs as Record<'dy' | 'x' | 'gamma', tf.TensorInfo>;
+  const { eps } = attrs as unknown as LayerNormKernelAttrs;
+  const [d, xs] = [read(dy), read(x)];
+  const h = gamma.shape[0]!;
+  const dgamma = new Float64Array(h);
+  for (let base = 0; base < xs.length; base += h) {
+    const { mean, rstd } = rowStats(xs, base, h, eps);
+    for (let j = 0; j < h; j++) dgamma[j]! += d[base + j]! * (xs[base + j]! - mean) * rstd;
+  }
+  return cpu.makeTensorInfo([h], 'float32', Float32Array.from(dgamma));
+};
+
 /** layerNorm's output and its gradients w.r.t. x, gamma, beta for a weighted sum of the output. */
 function forwardAndGrads(): Float32Array[] {
   return tf.tidy(() => {
@@ -73,7 +96,7 @@ beforeAll(async () => {
 
 describe(`layerNorm with registered ${TL_LAYER_NORM} / ${TL_LAYER_NORM_BACKWARD} kernels`, () => {
   afterAll(() => {
-    for (const name of [TL_LAYER_NORM, TL_LAYER_NORM_BACKWARD]) if (tf.getKernel(name, 'cpu')) tf.unregisterKernel(name, 'cpu');
+    for (const name of [TL_LAYER_NORM, TL_LAYER_NORM_BACKWARD, TL_LAYER_NORM_GAMMA_GRAD]) if (tf.getKernel(name, 'cpu')) tf.unregisterKernel(name, 'cpu');
   });
 
   it('uses them (both needed) and matches the op composition, forward and all three gradients', () => {
@@ -86,10 +109,22 @@ describe(`layerNorm with registered ${TL_LAYER_NORM} / ${TL_LAYER_NORM_BACKWARD}
     const fused = forwardAndGrads();
     expect(tf.memory().numTensors).toBe(before);
     // Forward, and the backward pass: the kernel again for x̂ (dgamma) and the backward kernel (dx).
-    expect(calls).toEqual({ forward: 3, backward: 1 });
+    expect(calls).toEqual({ forward: 3, backward: 1, gammaGrad: 0 });
     fused.forEach((values, o) =>
       values.forEach((v, i) => expect(Math.abs(v - ops[o]![i]!), `output ${o}[${i}]`).toBeLessThanOrEqual(1e-5 + 1e-5 * Math.abs(ops[o]![i]!))),
     );
     expect(Math.max(...fused[1]!.map(Math.abs))).toBeGreaterThan(1e-2); // dx is not vacuous
+  });
+
+  it(`takes dgamma from ${TL_LAYER_NORM_GAMMA_GRAD} when registered, without running the forward again`, () => {
+    const ops = forwardAndGrads();
+    tf.registerKernel({ kernelName: TL_LAYER_NORM_GAMMA_GRAD, backendName: 'cpu', kernelFunc: gammaGrad });
+    Object.assign(calls, { forward: 0, backward: 0, gammaGrad: 0 });
+    const fused = forwardAndGrads();
+    expect(calls).toEqual({ forward: 2, backward: 1, gammaGrad: 1 });
+    fused.forEach((values, o) =>
+      values.forEach((v, i) => expect(Math.abs(v - ops[o]![i]!), `output ${o}[${i}]`).toBeLessThanOrEqual(1e-5 + 1e-5 * Math.abs(ops[o]![i]!))),
+    );
+    expect(Math.max(...fused[2]!.map(Math.abs))).toBeGreaterThan(1e-2); // dgamma is not vacuous
   });
 });

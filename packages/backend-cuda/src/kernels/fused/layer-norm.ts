@@ -1,10 +1,10 @@
-import { TL_LAYER_NORM, TL_LAYER_NORM_BACKWARD } from '@tl/core';
+import { TL_LAYER_NORM, TL_LAYER_NORM_BACKWARD, TL_LAYER_NORM_GAMMA_GRAD } from '@tl/core';
 import { attr, input, type TorchKernel } from '../kernel.js';
 
 /**
- * @tl/core's TL_LAYER_NORM and TL_LAYER_NORM_BACKWARD (contract: core's nn/layer-norm-kernel.ts):
- * LayerNorm over the last axis as at::native_layer_norm, and its dx as
- * at::native_layer_norm_backward (native/fused.cc). Core registers the gradient that uses them.
+ * @tl/core's TL_LAYER_NORM, TL_LAYER_NORM_BACKWARD and TL_LAYER_NORM_GAMMA_GRAD (contract: core's
+ * nn/layer-norm-kernel.ts): LayerNorm over the last axis as at::native_layer_norm, its dx and its
+ * dgamma as at::native_layer_norm_backward (native/fused.cc). Core registers the gradient that uses them.
  */
 export const layerNormKernels: TorchKernel[] = [
   {
@@ -20,6 +20,14 @@ export const layerNormKernels: TorchKernel[] = [
     run: (args) => {
       const b = args.backend;
       b.addon.layerNormBackward(b.handle(input(args, 'dy')), b.handle(input(args, 'x')), b.handle(input(args, 'gamma')), attr<number>(args.attrs, 'eps'));
+      return b.output();
+    },
+  },
+  {
+    name: TL_LAYER_NORM_GAMMA_GRAD,
+    run: (args) => {
+      const b = args.backend;
+      b.addon.layerNormGammaGrad(b.handle(input(args, 'dy')), b.handle(input(args, 'x')), b.handle(input(args, 'gamma')), attr<number>(args.attrs, 'eps'));
       return b.output();
     },
   },
