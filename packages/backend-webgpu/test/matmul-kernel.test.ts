@@ -36,7 +36,8 @@ describe('tl GEMM planning (no GPU)', () => {
     expect(plan({ batch: 1, m: M, n: 768, k: 3072 })).toBe('medium×1'); // FFN out
     expect(plan({ batch: 1, m: 768, n: 768, k: M })).toBe('large×8'); // dW: 36 tiles, K split 8 ways
     expect(plan({ batch: 1, m: 3072, n: 768, k: M })).toBe('medium×1'); // 288 medium tiles
-    expect(plan({ batch: 1, m: 128, n: 768, k: M })).toBe('large×16'); // 6 tiles: K split to the 16-slice cap
+    expect(plan({ batch: 1, m: 128, n: 768, k: M })).toBe('small×11'); // 6 large tiles even at 16 slices: 24 small ones × 11
+    expect(plan({ batch: 1, m: 256, n: 256, k: 256 })).toBe('small×1'); // K too short to split: the most workgroups
     expect(plan({ batch: 384, m: 128, n: 128, k: 64 })).toBe('large×1'); // attention scores
     expect(plan({ batch: 384, m: 128, n: 64, k: 128 })).toBe('medium×1'); // attention context
     expect(plan({ batch: 1, m: 32, n: 2, k: 768 })).toBe('tfjs'); // classifier head: tfjs's small-output programs

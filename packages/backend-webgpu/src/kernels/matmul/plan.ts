@@ -53,9 +53,10 @@ function padding(c: TileConfig, s: GemmShape): number {
  * Chooses the tiling for a product, or undefined to leave it to tfjs (small outputs, sizes beyond
  * i32 indexing or the device's dispatch / binding limits, no tiling that fits the device).
  *
- * Among the tilings that fit the device and pad the output by ≤ 30%, the largest that gives
- * TARGET_WORKGROUPS workgroups wins; if none does, the largest is used with K split into slices of
- * ≥ MIN_K_PER_SPLIT until it does (or K runs out). If every tiling pads more, the smallest is used.
+ * Among the tilings that fit the device and pad the output by ≤ 30% (if none does, the smallest),
+ * the largest that gives TARGET_WORKGROUPS workgroups wins. If none does, K is split into slices
+ * of ≥ MIN_K_PER_SPLIT (at most MAX_SPLITS) until one does, the largest such tiling winning; failing
+ * that, the tiling with the most workgroups after splitting.
  * `force` pins the tiling and the number of slices (tests use it to run every path on small shapes).
  */
 export function planGemm(s: GemmShape, limits: GemmLimits, force?: { config: TileConfig['name']; splits?: number }): GemmPlan | undefined {
@@ -69,13 +70,15 @@ export function planGemm(s: GemmShape, limits: GemmLimits, force?: { config: Til
     splits = Math.max(1, Math.min(force.splits ?? 1, s.k));
   } else {
     const snug = fitting.filter((c) => padding(c, s) <= MAX_PADDING);
-    config = snug.find((c) => workgroupsFor(c, s) >= TARGET_WORKGROUPS);
+    const candidates = snug.length > 0 ? snug : fitting.slice(-1);
+    config = candidates.find((c) => workgroupsFor(c, s) >= TARGET_WORKGROUPS);
     if (!config) {
-      config = snug[0] ?? fitting.at(-1);
-      if (config) {
-        const wanted = ceilDiv(TARGET_WORKGROUPS, workgroupsFor(config, s));
-        splits = Math.max(1, Math.min(wanted, Math.floor(s.k / MIN_K_PER_SPLIT), MAX_SPLITS));
-      }
+      // Too few tiles: split K, preferring the largest tiling that then fills the GPU, else the
+      // one that comes closest (the first, i.e. largest, on ties).
+      const splitFor = (c: TileConfig): number => Math.max(1, Math.min(ceilDiv(TARGET_WORKGROUPS, workgroupsFor(c, s)), Math.floor(s.k / MIN_K_PER_SPLIT), MAX_SPLITS));
+      const total = (c: TileConfig): number => workgroupsFor(c, s) * splitFor(c);
+      config = candidates.find((c) => total(c) >= TARGET_WORKGROUPS) ?? candidates.reduce<TileConfig | undefined>((best, c) => (!best || total(c) > total(best) ? c : best), undefined);
+      if (config) splits = splitFor(config);
     }
   }
   if (!config) return undefined;
