@@ -4,6 +4,8 @@
  *   2. the HF bert-cls fixture's logits and loss (if the fixture folder is given);
  *   3. UnsortedSegmentSum (the embedding gradients) at the largest size's shapes: tl's kernel against
  *      the tfjs kernel it replaces;
+ *   3b. the matmuls of one step at the largest size's shapes (forward, dX, dW, attention): GFLOP/s of
+ *      tl's GEMM against tfjs's BatchMatMul, and their largest difference;
  *   4. a BERT training-step benchmark (forward, backward, @tl/core's AdamW — the fused TlAdamWUpdate
  *      kernel when registered) in samples/s: tiny, mini, base at batch 32 × seq 128 — BERT-base is
  *      the number to compare with HF PyTorch (534 samples/s fp32 on an H200);
@@ -22,6 +24,7 @@ import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs-core';
 import { AdamW, Callback, PaddingCollator, Trainer, TL_ADAMW_UPDATE, buildModel, createEngine, hasAdamWKernel, type StepContext } from '@tl/core';
 import { WebGpuBackend, withTfjsKernels, withoutTlSpeedups, type WebGpuBackendOptions } from '../src/index.js';
+import { gemmHooks } from '../src/kernels/matmul/matmul-webgpu.js';
 import {
   BERT_SHAPES,
   bertLogits,
@@ -255,6 +258,130 @@ async function segmentSumBench(shape: BertShape, batchSize: number, seq: number)
   return out;
 }
 
+interface MatmulCase {
+  readonly name: string;
+  readonly a: number[];
+  readonly b: number[];
+  readonly transposeA: boolean;
+  readonly transposeB: boolean;
+}
+
+/** The products of one BERT step at this shape (core's Linear is x·Wᵀ; tfjs's MatMul gradient gives dX = dY·W, dW = dYᵀ·X). */
+function bertMatmulCases(shape: BertShape, batchSize: number, seq: number): MatmulCase[] {
+  const rows = batchSize * seq;
+  const { hidden: h, intermediate: f, heads } = shape;
+  const d = h / heads;
+  const heads4 = [batchSize, heads];
+  return [
+    { name: `x·Wᵀ ${rows}×${h}×${h} (Q/K/V/output projections)`, a: [rows, h], b: [h, h], transposeA: false, transposeB: true },
+    { name: `x·Wᵀ ${rows}×${f}×${h} (FFN in)`, a: [rows, h], b: [f, h], transposeA: false, transposeB: true },
+    { name: `x·Wᵀ ${rows}×${h}×${f} (FFN out)`, a: [rows, f], b: [h, f], transposeA: false, transposeB: true },
+    { name: `dY·W ${rows}×${h}×${f} (dX of FFN in)`, a: [rows, f], b: [f, h], transposeA: false, transposeB: false },
+    { name: `dYᵀ·X ${h}×${h}×${rows} (dW of a projection)`, a: [rows, h], b: [rows, h], transposeA: true, transposeB: false },
+    { name: `dYᵀ·X ${f}×${h}×${rows} (dW of FFN in)`, a: [rows, f], b: [rows, h], transposeA: true, transposeB: false },
+    { name: `q·kᵀ [${batchSize * heads}] ${seq}×${seq}×${d} (attention scores)`, a: [...heads4, seq, d], b: [...heads4, seq, d], transposeA: false, transposeB: true },
+    { name: `p·v [${batchSize * heads}] ${seq}×${d}×${seq} (attention context)`, a: [...heads4, seq, seq], b: [...heads4, seq, d], transposeA: false, transposeB: false },
+    { name: `pᵀ·dC [${batchSize * heads}] ${seq}×${d}×${seq} (dV)`, a: [...heads4, seq, seq], b: [...heads4, seq, d], transposeA: true, transposeB: false },
+  ];
+}
+
+interface MatmulTiming {
+  /** Products timed back to back before one read-back. */
+  iterations: number;
+  msPerProduct: number;
+  gflops: number;
+  /** GPU time of one product from timestamp queries (0 without timestamp-query). */
+  kernelMs: number;
+}
+
+interface MatmulBenchResult {
+  name: string;
+  gflop: number;
+  /** tl's tiling and K split ('tfjs' when tl's kernel declined the product). */
+  tlPlan: string;
+  tl: MatmulTiming;
+  tfjs: MatmulTiming;
+  /** tl / tfjs throughput. */
+  speedup: number;
+  /** max |tl − tfjs| / max |tfjs| over the output. */
+  relDiff: number;
+}
+
+/**
+ * Each product with tl's GEMM and with tfjs's kernel (`withTfjsKernels([BatchMatMul])`): one call
+ * to compile, a few to size the run, then ~150 ms of calls back to back ended by a read-back (the
+ * fence), plus one call under tf.time for GPU time. Stops starting products at `deadlineS`.
+ */
+async function matmulBench(shape: BertShape, batchSize: number, seq: number, deadlineS: number): Promise<MatmulBenchResult[]> {
+  const results: MatmulBenchResult[] = [];
+  const fence = async (t: tf.Tensor): Promise<void> => {
+    const probe = tf.slice(tf.reshape(t, [-1]), 0, 1);
+    await probe.data();
+    probe.dispose();
+  };
+  // Inputs by operand and shape: the cases share most shapes, and tfjs draws random values in JS.
+  const inputs = new Map<string, tf.Tensor>();
+  const input = (operand: 'a' | 'b', shape: number[]): tf.Tensor => {
+    const key = `${operand}:${shape.join('x')}`;
+    if (!inputs.has(key)) inputs.set(key, tf.randomNormal(shape, 0, 1, 'float32', operand === 'a' ? 1 : 2));
+    return inputs.get(key)!;
+  };
+  for (const c of bertMatmulCases(shape, batchSize, seq)) {
+    if (elapsed() > deadlineS) {
+      log(`skipping matmul ${c.name}: time budget`);
+      continue;
+    }
+    const a = input('a', c.a);
+    const b = input('b', c.b);
+    const product = (): tf.Tensor => tf.matMul(a, b, c.transposeA, c.transposeB);
+    const gflop = (2 * outputSize(c) * innerSize(c)) / 1e9;
+    const timeRuns = async (n: number): Promise<number> => {
+      let last: tf.Tensor | undefined;
+      const t = performance.now();
+      for (let i = 0; i < n; i++) {
+        last?.dispose();
+        last = product();
+      }
+      await fence(last!);
+      last!.dispose();
+      return performance.now() - t;
+    };
+    const measure = async (): Promise<{ timing: MatmulTiming; out: tf.Tensor }> => {
+      const out = product();
+      await fence(out); // compiles the pipeline
+      const probeMs = (await timeRuns(3)) / 3;
+      const iterations = Math.max(3, Math.min(50, Math.round(150 / Math.max(probeMs, 0.01))));
+      const ms = (await timeRuns(iterations)) / iterations;
+      let kernelMs = 0;
+      const info = await tf.time(() => void tf.dispose(product()));
+      if (typeof info.kernelMs === 'number') kernelMs = info.kernelMs;
+      return { timing: { iterations, msPerProduct: ms, gflops: gflop / (ms / 1000), kernelMs }, out };
+    };
+    const runsBefore = gemmHooks.runs;
+    const tl = await measure();
+    const ran = gemmHooks.runs > runsBefore ? gemmHooks.last : undefined;
+    const tlPlan = ran ? `${ran.plan.config.name}×${ran.plan.splits}` : 'tfjs';
+    const tfjs = await withTfjsKernels(measure, [tf.BatchMatMul]);
+    const diff = tf.tidy(() => tf.stack([tf.max(tf.abs(tf.sub(tl.out, tfjs.out))), tf.max(tf.abs(tfjs.out))]));
+    const [maxDiff, maxRef] = Array.from(await diff.data());
+    tf.dispose([diff, tl.out, tfjs.out]);
+    results.push({ name: c.name, gflop, tlPlan, tl: tl.timing, tfjs: tfjs.timing, speedup: tl.timing.gflops / tfjs.timing.gflops, relDiff: maxDiff! / Math.max(maxRef!, 1e-30) });
+  }
+  tf.dispose([...inputs.values()]);
+  return results;
+}
+
+function outputSize(c: MatmulCase): number {
+  const batch = c.a.slice(0, -2).reduce((x, y) => x * y, 1);
+  const m = c.transposeA ? c.a.at(-1)! : c.a.at(-2)!;
+  const n = c.transposeB ? c.b.at(-2)! : c.b.at(-1)!;
+  return batch * m * n;
+}
+
+function innerSize(c: MatmulCase): number {
+  return c.transposeA ? c.a.at(-2)! : c.a.at(-1)!;
+}
+
 /** The HF config of a BERT-shaped classifier (what `tl finetune` builds from a checkpoint's config.json). */
 function hfBertConfig(shape: BertShape): Record<string, unknown> {
   return {
@@ -451,6 +578,12 @@ async function main(): Promise<void> {
     if (largestSize) {
       report.segmentSum = { size: largestSize, ...(await segmentSumBench(shapeOf(largestSize), args.batch, args.seq)) };
       log(`UnsortedSegmentSum (${largestSize} embedding gradients, tl vs tfjs kernel): ${JSON.stringify(report.segmentSum)}`);
+      await save();
+      // ≤ 30 s (and within the run's budget): tl's GEMM against tfjs's BatchMatMul on this size's products.
+      report.matmul = { size: largestSize, batch: args.batch, seq: args.seq, cases: await matmulBench(shapeOf(largestSize), args.batch, args.seq, Math.min(elapsed() + 30, args.budgetS * 0.5)) };
+      for (const r of (report.matmul as { cases: MatmulBenchResult[] }).cases) {
+        log(`matmul ${r.name}: tl (${r.tlPlan}) ${r.tl.gflops.toFixed(0)} GFLOP/s vs tfjs ${r.tfjs.gflops.toFixed(0)} (${r.speedup.toFixed(2)}×; kernel ms ${r.tl.kernelMs.toFixed(3)} vs ${r.tfjs.kernelMs.toFixed(3)}; rel diff ${r.relDiff.toExponential(1)}${r.relDiff > 1e-4 ? ' MISMATCH' : ''})`);
+      }
       await save();
     }
 
