@@ -10,6 +10,7 @@
 #include <ATen/Parallel.h>
 
 #include <cmath>
+#include <string>
 
 #include "cuda_kernels.h"
 #include "runtime.h"
@@ -172,37 +173,30 @@ void LayerNorm(const Napi::CallbackInfo& info) {
   Emit(std::get<0>(at::native_layer_norm(x, {x.size(-1)}, ts[1], ts[2], ArgNumber(info, 3))));
 }
 
-// layerNormBackward(dy, x, gamma, eps) -> dx. native_layer_norm_backward wants the forward's row
-// statistics (mean, 1/√(var + eps)); they are recomputed here by the forward kernel itself (its
-// output is dropped), which on the CPU is ~4x faster than at::var_mean's Welford pass and gives the
-// backward exactly the statistics the forward used.
-void LayerNormBackward(const Napi::CallbackInfo& info) {
+// One of native_layer_norm_backward's gradients for (dy, x, gamma, eps): 0 = dx, 1 = dgamma. It
+// wants the forward's row statistics (mean, 1/√(var + eps)); they are recomputed here by the forward
+// kernel itself (its output is dropped), which on the CPU is ~4x faster than at::var_mean's Welford
+// pass and gives the backward exactly the statistics the forward used.
+template <int kWhich>
+void LayerNormGrad(const Napi::CallbackInfo& info, const char* name) {
   std::vector<at::Tensor> ts{ArgTensor(info, 0), ArgTensor(info, 1), ArgTensor(info, 2)};
   AlignDevices(ts);
   // The kernels read dy, x and the statistics as dense row-major buffers.
   const at::Tensor dy = ts[0].contiguous(), x = ts[1].contiguous(), gamma = ts[2].contiguous();
-  if (x.dim() < 1) throw std::invalid_argument("layerNormBackward: x must have rank >= 1");
+  if (x.dim() < 1) throw std::invalid_argument(std::string(name) + ": x must have rank >= 1");
   const int64_t h = x.size(-1);
   auto stats = at::native_layer_norm(x, {h}, c10::optional<at::Tensor>(), c10::optional<at::Tensor>(), ArgNumber(info, 3));
   auto grads = at::native_layer_norm_backward(dy, x, {h}, std::get<1>(stats), std::get<2>(stats), gamma,
-                                              c10::optional<at::Tensor>(), {true, false, false});
-  Emit(std::get<0>(grads));
+                                              c10::optional<at::Tensor>(), {kWhich == 0, kWhich == 1, false});
+  Emit(std::get<kWhich>(grads));
 }
 
-// layerNormGammaGrad(dy, x, gamma, eps) -> dgamma = Σ over rows of dy · x̂: the same two ATen kernels
-// as layerNormBackward with only dgamma asked for (the composition recomputes the forward through
-// tfjs, seven kernel calls).
-void LayerNormGammaGrad(const Napi::CallbackInfo& info) {
-  std::vector<at::Tensor> ts{ArgTensor(info, 0), ArgTensor(info, 1), ArgTensor(info, 2)};
-  AlignDevices(ts);
-  const at::Tensor dy = ts[0].contiguous(), x = ts[1].contiguous(), gamma = ts[2].contiguous();
-  if (x.dim() < 1) throw std::invalid_argument("layerNormGammaGrad: x must have rank >= 1");
-  const int64_t h = x.size(-1);
-  auto stats = at::native_layer_norm(x, {h}, c10::optional<at::Tensor>(), c10::optional<at::Tensor>(), ArgNumber(info, 3));
-  auto grads = at::native_layer_norm_backward(dy, x, {h}, std::get<1>(stats), std::get<2>(stats), gamma,
-                                              c10::optional<at::Tensor>(), {false, true, false});
-  Emit(std::get<1>(grads));
-}
+// layerNormBackward(dy, x, gamma, eps) -> dx
+void LayerNormBackward(const Napi::CallbackInfo& info) { LayerNormGrad<0>(info, "layerNormBackward"); }
+
+// layerNormGammaGrad(dy, x, gamma, eps) -> dgamma = Σ over rows of dy · x̂ (the composition in core
+// recomputes the forward through tfjs: seven kernel calls).
+void LayerNormGammaGrad(const Napi::CallbackInfo& info) { LayerNormGrad<1>(info, "layerNormGammaGrad"); }
 
 // ---- exact (erf) GELU -------------------------------------------------------------------------------
 void Gelu(const Napi::CallbackInfo& info) { Emit(at::gelu(ArgTensor(info, 0), "none")); }
