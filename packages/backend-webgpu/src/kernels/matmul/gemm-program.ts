@@ -1,6 +1,6 @@
 import type { WebGPUProgram } from '@tensorflow/tfjs-backend-webgpu';
 import type { GemmPlan, GemmShape } from './plan.js';
-import { threadsOf, type TileConfig } from './tile-configs.js';
+import { TILE_ROW_PAD, threadsOf, type TileConfig } from './tile-configs.js';
 
 /**
  * The memory layout of one operand as the GEMM reads it. `kContiguous`: consecutive k are adjacent
@@ -27,8 +27,8 @@ export interface GemmLayout {
  *
  * Per workgroup (tile `tm × tn`, see tile-configs.ts): the K range of its slice is walked in
  * `bk`-deep stages. Each stage's A and B tiles are staged through workgroup memory, k-major, as
- * vec4s (tileA[k][m/4], tileB[k][n/4]), so that every invocation's per-k operands are rm/4 + rn/4
- * vec4 reads. Global loads for stage s+1 are issued into registers before the FMAs of stage s (one
+ * vec4s (tileA[k][m/4], tileB[k][n/4], rows padded where staging transposes), so that every
+ * invocation's per-k operands are rm/4 + rn/4 vec4 reads. Global loads for stage s+1 are issued into registers before the FMAs of stage s (one
  * shared buffer, two barriers per stage). Layouts where k is contiguous in memory are transposed
  * while staging: an invocation loads the same k of 4 adjacent rows (scalar loads that coalesce
  * across invocations, which take consecutive k) and stores them as one vec4.
@@ -80,7 +80,7 @@ export class TlGemmProgram implements WebGPUProgram {
     const emit = (s: string): void => void lines.push(s);
 
     // Staging: which vec4 slots of each operand tile this invocation loads and stores.
-    const staging = (name: 'A' | 'B', t: number, op: OperandLayout): { decl: string[]; load: (kBase: string) => string[]; store: string[] } => {
+    const staging = (name: 'A' | 'B', t: number, op: OperandLayout, stride: number): { decl: string[]; load: (kBase: string) => string[]; store: string[] } => {
       const slots = (c.bk * t) / 4 / threads;
       const decl: string[] = [];
       const store: string[] = [];
@@ -90,17 +90,22 @@ export class TlGemmProgram implements WebGPUProgram {
         // Consecutive invocations take consecutive addresses in the contiguous dimension.
         const [p, k] = op.kContiguous ? [`${slot} / ${c.bk}`, `${slot} % ${c.bk}`] : [`${slot} % ${t / 4}`, `${slot} / ${t / 4}`];
         decl.push(`let stage${name}P${i} = ${p};`, `let stage${name}K${i} = ${k};`, `var stage${name}${i} : vec4<f32>;`);
-        store.push(`tile${name}[stage${name}K${i} * ${t / 4} + stage${name}P${i}] = stage${name}${i};`);
+        store.push(`tile${name}[stage${name}K${i} * ${stride} + stage${name}P${i}] = stage${name}${i};`);
       }
       const load = (kBase: string): string[] =>
         Array.from({ length: slots }, (_, i) => `stage${name}${i} = load${name}(${kBase} + stage${name}K${i}, ${origin} + 4 * stage${name}P${i}, kEnd, ${name === 'A' ? 'aOff' : 'bOff'});`);
       return { decl, load, store };
     };
-    const sa = staging('A', c.tm, this.a);
-    const sb = staging('B', c.tn, this.b);
+    // Rows of a staged tile (one per k), in vec4s. A layout transposed while staging stores one k
+    // row per invocation in a warp-sized group: a row stride of t/4 would put all of those stores in
+    // the same banks, one vec4 of padding spreads them.
+    const strideA = c.tm / 4 + (this.a.kContiguous ? TILE_ROW_PAD : 0);
+    const strideB = c.tn / 4 + (this.b.kContiguous ? TILE_ROW_PAD : 0);
+    const sa = staging('A', c.tm, this.a, strideA);
+    const sb = staging('B', c.tn, this.b, strideB);
 
-    emit(`var<workgroup> tileA : array<vec4<f32>, ${(c.bk * c.tm) / 4}>;`);
-    emit(`var<workgroup> tileB : array<vec4<f32>, ${(c.bk * c.tn) / 4}>;`);
+    emit(`var<workgroup> tileA : array<vec4<f32>, ${c.bk * strideA}>;`);
+    emit(`var<workgroup> tileB : array<vec4<f32>, ${c.bk * strideB}>;`);
     emit(loadFunction('A', 'uniforms.dimM', this.a));
     emit(loadFunction('B', 'uniforms.dimN', this.b));
     emit('fn main() {');
@@ -126,8 +131,8 @@ export class TlGemmProgram implements WebGPUProgram {
     emit(`    let kNext = kBegin + (s + 1) * ${c.bk};`);
     for (const l of [...sa.load('kNext'), ...sb.load('kNext')]) emit(`    ${l}`);
     for (let k = 0; k < c.bk; k++) {
-      for (let g = 0; g < rowGroups; g++) emit(`    let a${k}_${g} = tileA[${k * (c.tm / 4) + g * (c.tm / c.rm)} + ty];`);
-      for (let h = 0; h < colGroups; h++) emit(`    let b${k}_${h} = tileB[${k * (c.tn / 4) + h * (c.tn / c.rn)} + tx];`);
+      for (let g = 0; g < rowGroups; g++) emit(`    let a${k}_${g} = tileA[${k * strideA + g * (c.tm / c.rm)} + ty];`);
+      for (let h = 0; h < colGroups; h++) emit(`    let b${k}_${h} = tileB[${k * strideB + h * (c.tn / c.rn)} + tx];`);
       for (let g = 0; g < rowGroups; g++) {
         for (let r = 0; r < 4; r++) {
           for (let h = 0; h < colGroups; h++) {

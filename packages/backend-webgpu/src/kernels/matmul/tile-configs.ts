@@ -37,8 +37,11 @@ export const TILE_CONFIGS: readonly TileConfig[] = [
 
 export const threadsOf = (c: TileConfig): number => (c.tm / c.rm) * (c.tn / c.rn);
 
-/** Bytes of workgroup memory: one bk-deep stage of each operand tile (single-buffered). */
-export const workgroupBytesOf = (c: TileConfig): number => c.bk * (c.tm + c.tn) * 4;
+/** vec4s of padding after each staged k row of an operand that is transposed while staging (bank spread). */
+export const TILE_ROW_PAD = 1;
+
+/** Bytes of workgroup memory: one bk-deep stage of each operand tile (single-buffered), padding included. */
+export const workgroupBytesOf = (c: TileConfig): number => c.bk * (c.tm + c.tn + 8 * TILE_ROW_PAD) * 4;
 
 /** The device limits a tiling must respect (a subset of GPUSupportedLimits). */
 export interface GemmLimits {
