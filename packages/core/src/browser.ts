@@ -18,6 +18,7 @@
 import 'reflect-metadata';
 
 export * from './errors/tl-error.js';
+export { explainOutOfMemory } from './errors/out-of-memory.js';
 export * from './di/tokens.js';
 export * from './di/container.js';
 // Backends and the engine.

@@ -4,6 +4,7 @@ import { BatchSampler } from '../data/batching/batch-sampler.js';
 import { TOKENS } from '../di/tokens.js';
 import { disposeBatch, type Collator } from '../data/collate/collator.js';
 import { TlError } from '../errors/tl-error.js';
+import { explainOutOfMemory } from '../errors/out-of-memory.js';
 import type { Model } from '../model/model.js';
 import type { ParameterGroup, StrategyContext, TransferStrategy } from '../transfer/transfer-strategy.js';
 import { greaterIsBetter, resolveTrainingArgs, type TrainingArgs, type TrainingArgsInput } from './args.js';
@@ -201,6 +202,8 @@ export class Trainer {
       await this.loop(run);
       // The final evaluation belongs to the run: callbacks see it before train end (and a final checkpoint holds it).
       if (run.evaluation && run.lastEvalStep !== run.state.step) await this.evaluateDuringTraining(run);
+    } catch (e) {
+      throw explainOutOfMemory(e) ?? e;
     } finally {
       // Callbacks (progress bars, log files) get to close even when a step threw.
       await this.events.dispatch('trainEnd', this.context());
