@@ -1,9 +1,11 @@
 import '../register-gradients.js';
+import { registerAdamWUpdate } from './AdamWUpdate.js';
 import { registerBatchMatMul } from './BatchMatMul.js';
 import { registerCast } from './Cast.js';
 import { registerErf } from './Erf.js';
 import { registerExp } from './Exp.js';
 import { registerGatherV2 } from './GatherV2.js';
+import { registerGlobalNorm } from './GlobalNorm.js';
 import { registerIdentity } from './Identity.js';
 import { registerSum } from './Sum.js';
 import { registerTranspose } from './Transpose.js';
@@ -12,7 +14,8 @@ import { registerUnsortedSegmentSum } from './UnsortedSegmentSum.js';
 /**
  * tl's wasm kernel overrides by kernel name. Each kernel's file says why it exists and what it
  * measured. UnsortedSegmentSum is required for training (tfjs-backend-wasm lacks it); the rest are
- * speed (and GatherV2 a correctness fix for batchDims > 0).
+ * speed (and GatherV2 a correctness fix for batchDims > 0); TlAdamWUpdate (with its multi-tensor
+ * form) and TlGlobalNorm are @tl/core's optimizer contracts, there for memory.
  */
 export const WASM_KERNEL_OVERRIDES = {
   UnsortedSegmentSum: registerUnsortedSegmentSum,
@@ -24,6 +27,8 @@ export const WASM_KERNEL_OVERRIDES = {
   Sum: registerSum,
   Exp: registerExp,
   Erf: registerErf,
+  TlAdamWUpdate: registerAdamWUpdate,
+  TlGlobalNorm: registerGlobalNorm,
 } as const;
 
 export type WasmKernelOverride = keyof typeof WASM_KERNEL_OVERRIDES;
