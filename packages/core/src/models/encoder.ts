@@ -1,4 +1,4 @@
-import type * as tf from '@tensorflow/tfjs-core';
+import * as tf from '@tensorflow/tfjs-core';
 import type { EncodedBatch } from '../model/model.js';
 import { additiveAttentionMask } from '../nn/attention.js';
 import type { DropoutContext } from '../nn/dropout.js';
@@ -38,8 +38,10 @@ export class TransformerEncoder {
   apply(batch: EncodedBatch, dropout: DropoutContext): EncoderOutput {
     const embeddingOutput = this.embeddings.apply(batch, dropout);
     const maskBias = additiveAttentionMask(batch.attentionMask);
-    let h = embeddingOutput;
+    const [b, s, hidden] = embeddingOutput.shape;
+    // The layers work on rows [batch·seq, hidden] (transformer-layer.ts): one reshape each way here.
+    let h = tf.reshape(embeddingOutput, [b * s, hidden]) as tf.Tensor2D;
     for (const layer of this.layers) h = layer.apply(h, maskBias, dropout);
-    return { embeddingOutput, lastHiddenState: h };
+    return { embeddingOutput, lastHiddenState: tf.reshape(h, [b, s, hidden]) };
   }
 }

@@ -24,7 +24,9 @@ export interface LayerNaming {
 
 /**
  * One BERT-family layer (post-LN): x ← LN(x + drop(Wo·attn(x))); x ← LN(x + drop(W2·act(W1·x))).
- * BERT, RoBERTa and DistilBERT differ only in names, which `LayerNaming` carries.
+ * BERT, RoBERTa and DistilBERT differ only in names, which `LayerNaming` carries. It works on rows,
+ * x as [batch·seq, hidden]: every Linear is then one matmul with no Reshape before or after (288
+ * kernel calls of a BERT-base training step), and only attention views the rows as heads.
  */
 export class TransformerLayer {
   private readonly q: Linear;
@@ -57,7 +59,7 @@ export class TransformerLayer {
     this.act = activation(cfg.hiddenAct);
   }
 
-  apply(x: tf.Tensor3D, maskBias: tf.Tensor4D, dropout: DropoutContext): tf.Tensor3D {
+  apply(x: tf.Tensor2D, maskBias: tf.Tensor4D, dropout: DropoutContext): tf.Tensor2D {
     const { cfg } = this;
     const ctx = scaledDotProductAttention(
       this.q.apply(x),
@@ -70,6 +72,6 @@ export class TransformerLayer {
     );
     const attended = this.attnNorm.apply(add(x, dropout.apply(this.attnOut.apply(ctx), cfg.hiddenDropout)));
     const ffn = this.ffnOut.apply(this.act(this.ffnIn.apply(attended)));
-    return this.outNorm.apply(add(attended, dropout.apply(ffn, cfg.hiddenDropout))) as tf.Tensor3D;
+    return this.outNorm.apply(add(attended, dropout.apply(ffn, cfg.hiddenDropout))) as tf.Tensor2D;
   }
 }

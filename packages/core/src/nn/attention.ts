@@ -11,8 +11,9 @@ export function additiveAttentionMask(attentionMask: tf.Tensor2D): tf.Tensor4D {
 }
 
 /**
- * Scaled dot-product attention over already-projected q, k, v of shape [batch, seq, hidden]:
- * split into heads, softmax(q·kᵀ/√d + mask), dropout on the probabilities, merge heads.
+ * Scaled dot-product attention over already-projected q, k, v, each [batch·seq, hidden] rows (the
+ * encoder's layout) or [batch, seq, hidden]: split into heads, softmax(q·kᵀ/√d + mask), dropout on
+ * the probabilities, merge heads. Returns rows [batch·seq, hidden]; `maskBias` is [batch, 1, 1, seq].
  */
 export function scaledDotProductAttention(
   q: tf.Tensor,
@@ -22,13 +23,14 @@ export function scaledDotProductAttention(
   numHeads: number,
   dropoutRate: number,
   dropout: DropoutContext,
-): tf.Tensor3D {
-  const [b, s, h] = q.shape as [number, number, number];
+): tf.Tensor2D {
+  const [b, s] = [maskBias.shape[0], maskBias.shape[3]];
+  const h = q.shape[q.rank - 1]!;
   const d = h / numHeads;
   const split = (t: tf.Tensor) => tf.transpose(tf.reshape(t, [b, s, numHeads, d]), [0, 2, 1, 3]);
   const qh = tf.mul(split(q), 1 / Math.sqrt(d));
   const scores = tf.add(tf.matMul(qh, split(k), false, true), maskBias);
   const probs = dropout.apply(tf.softmax(scores, -1), dropoutRate);
   const ctx = tf.matMul(probs, split(v));
-  return tf.reshape(tf.transpose(ctx, [0, 2, 1, 3]), [b, s, h]);
+  return tf.reshape(tf.transpose(ctx, [0, 2, 1, 3]), [b * s, h]);
 }
