@@ -21,13 +21,16 @@ function rowStats(x: Float32Array, base: number, h: number, eps: number): { mean
   for (let j = 0; j < h; j++) v += (x[base + j]! - mean) ** 2;
   return { mean, rstd: 1 / Math.sqrt(v / h + eps) };
 }
-const forward: tf.KernelFunc = ({ inputs, backend, attrs }) => {
-  calls.forward++;
+/** A kernel call's named inputs (and their values on `cpu`) and its eps. */
+function unpack({ inputs, backend, attrs }: Parameters<tf.KernelFunc>[0], names: readonly string[]) {
   const cpu = backend as MathBackendCPU;
-  const read = (t: tf.TensorInfo): Float32Array => cpu.data.get(t.dataId)!.values as Float32Array;
-  const { x, gamma, beta } = inputs as Record<'x' | 'gamma' | 'beta', tf.TensorInfo>;
-  const { eps } = attrs as unknown as LayerNormKernelAttrs;
-  const [xs, g, b] = [read(x), read(gamma), read(beta)];
+  const infos = names.map((n) => (inputs as Record<string, tf.TensorInfo>)[n]!);
+  const values = infos.map((t) => cpu.data.get(t.dataId)!.values as Float32Array);
+  return { cpu, infos, values, eps: (attrs as unknown as LayerNormKernelAttrs).eps };
+}
+const forward: tf.KernelFunc = (args) => {
+  calls.forward++;
+  const { cpu, infos: [x], values: [xs, g, b], eps } = unpack(args, ['x', 'gamma', 'beta']);
   const h = g.length;
   const y = new Float32Array(xs.length);
   for (let base = 0; base < xs.length; base += h) {
@@ -36,13 +39,9 @@ const forward: tf.KernelFunc = ({ inputs, backend, attrs }) => {
   }
   return cpu.makeTensorInfo(x.shape, 'float32', y);
 };
-const backward: tf.KernelFunc = ({ inputs, backend, attrs }) => {
+const backward: tf.KernelFunc = (args) => {
   calls.backward++;
-  const cpu = backend as MathBackendCPU;
-  const read = (t: tf.TensorInfo): Float32Array => cpu.data.get(t.dataId)!.values as Float32Array;
-  const { dy, x, gamma } = inputs as Record<'dy' | 'x' | 'gamma', tf.TensorInfo>;
-  const { eps } = attrs as unknown as LayerNormKernelAttrs;
-  const [d, xs, g] = [read(dy), read(x), read(gamma)];
+  const { cpu, infos: [, x], values: [d, xs, g], eps } = unpack(args, ['dy', 'x', 'gamma']);
   const h = g.length;
   const dx = new Float32Array(xs.length);
   for (let base = 0; base < xs.length; base += h) {
@@ -61,14 +60,10 @@ const backward: tf.KernelFunc = ({ inputs, backend, attrs }) => {
 };
 
 /** The optional third kernel: dgamma = Σ over rows of dy · x̂. */
-const gammaGrad: tf.KernelFunc = ({ inputs, backend, attrs }) => {
+const gammaGrad: tf.KernelFunc = (args) => {
   calls.gammaGrad++;
-  const cpu = backend as MathBackendCPU;
-  const read = (t: tf.TensorInfo): Float32Array => cpu.data.get(t.dataId)!.values as Float32Array;
-  const { dy, x, gamma } = inputs as Record<'dy' | 'x' | 'gamma', tf.TensorInfo>;
-  const { eps } = attrs as unknown as LayerNormKernelAttrs;
-  const [d, xs] = [read(dy), read(x)];
-  const h = gamma.shape[0]!;
+  const { cpu, infos: [, , gamma], values: [d, xs], eps } = unpack(args, ['dy', 'x', 'gamma']);
+  const h = gamma!.shape[0]!;
   const dgamma = new Float64Array(h);
   for (let base = 0; base < xs.length; base += h) {
     const { mean, rstd } = rowStats(xs, base, h, eps);
