@@ -8,6 +8,7 @@ import { geluBackwardWebGpuConfig, geluWebGpuConfig } from './gelu/gelu-webgpu.j
 import { layerNormBackwardWebGpuConfig, layerNormWebGpuConfig } from './layer-norm/layer-norm-webgpu.js';
 import { tlMatMul } from './matmul/matmul-webgpu.js';
 import { splitKSafe } from './splitk-transpose-b.js';
+import { leadingAxesSumWebGpu } from './sum/leading-axes-sum-webgpu.js';
 import { unsortedSegmentSumWebGpu } from './unsorted-segment-sum/unsorted-segment-sum-webgpu.js';
 
 const BACKEND = 'webgpu';
@@ -42,6 +43,7 @@ export function registerWebGpuKernels(): void {
   // withoutTlSpeedups swap back to the fix (tfjs + its bug fix), not to tfjs's raw kernel.
   for (const name of [tf.BatchMatMul, tf._FusedMatMul]) replaceKernel(tlMatMul(requireKernel(name)), 'speed');
   replaceKernel(unsortedSegmentSumWebGpu(requireKernel(tf.UnsortedSegmentSum), requireKernel(tf.Fill).kernelFunc), 'speed');
+  replaceKernel(leadingAxesSumWebGpu(requireKernel(tf.Sum)), 'speed');
   for (const config of FUSED) {
     if (!tf.getKernel(config.kernelName, BACKEND)) tf.registerKernel(config);
   }

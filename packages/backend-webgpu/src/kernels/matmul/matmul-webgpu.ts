@@ -2,7 +2,7 @@
 import type { KernelConfig, KernelFunc, NamedAttrMap, TensorInfo } from '@tensorflow/tfjs-core';
 import { _FusedMatMul, broadcast_util, util } from '@tensorflow/tfjs-core';
 import type { WebGPUBackend } from '@tensorflow/tfjs-backend-webgpu';
-import { FlatElementwiseProgram } from '../flat-elementwise-program.js';
+import { SliceSumProgram } from '../slice-sum-program.js';
 import { TlGemmProgram } from './gemm-program.js';
 import { planGemm, type GemmPlan, type GemmShape } from './plan.js';
 import type { GemmLimits, TileConfig } from './tile-configs.js';
@@ -126,25 +126,8 @@ function run(backend: WebGPUBackend, a: TensorInfo, b: TensorInfo, attrs: MatMul
   gemmHooks.last = { shape: p.shape, transposeA: attrs.transposeA, transposeB: attrs.transposeB, plan, shaderKey: program.shaderKey };
   if (plan.splits > 1) {
     const partials = out;
-    out = backend.runWebGPUProgram(new SplitSumProgram(batch * m * n), [view(partials, [plan.splits * batch * m * n])], 'float32', [i32(plan.splits)]);
+    out = backend.runWebGPUProgram(new SliceSumProgram(batch * m * n), [view(partials, [plan.splits * batch * m * n])], 'float32', [i32(plan.splits)]);
     backend.disposeData(partials.dataId);
   }
   return { dataId: out.dataId, shape: p.outShape, dtype: 'float32' };
-}
-
-/** result[i] = Σ_s partials[s·n + i] over the K slices, in slice order (so the sum is reproducible). */
-class SplitSumProgram extends FlatElementwiseProgram {
-  constructor(n: number) {
-    super(
-      'tl_gemm_split_sum',
-      ['partials'],
-      'splits : i32,',
-      `var sum = partials[index];
-          for (var s = 1; s < uniforms.splits; s = s + 1) {
-            sum = sum + partials[s * uniforms.size + index];
-          }
-          result[index] = sum;`,
-      n,
-    );
-  }
 }
