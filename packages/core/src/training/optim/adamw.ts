@@ -38,6 +38,8 @@ interface PlannedUpdate extends AdamWMultiUpdate {
   readonly param: tf.Variable;
   readonly expAvg: tf.Variable;
   readonly expAvgSq: tf.Variable;
+  /** The state the update advances when it is written back (its step becomes `step`). */
+  readonly state: ParamState;
 }
 
 /** Per-parameter AdamW state, as torch keeps it (`step`, `exp_avg`, `exp_avg_sq`). */
@@ -122,8 +124,9 @@ export class AdamW {
 
   /**
    * Every update of this step, in group order: each trainable parameter with a gradient, its state
-   * created on first use and its step count advanced. Shapes are checked for all before any
-   * parameter is touched, so a bad gradient changes nothing.
+   * created on first use, at its next step count (the state advances when the update is written
+   * back). Shapes are checked for all before any parameter is touched, so a bad gradient changes
+   * nothing.
    */
   private plan(groups: readonly OptimizerGroup[], grads: ReadonlyMap<string, tf.Tensor>): PlannedUpdate[] {
     const found: Array<{ name: string; variable: tf.Variable; grad: tf.Tensor; group: OptimizerGroup }> = [];
@@ -142,9 +145,8 @@ export class AdamW {
       }
     }
     return found.map(({ name, variable, grad, group }) => {
-      const s = this.stateFor(name, variable);
-      s.step += 1;
-      return { param: variable, grad, expAvg: s.expAvg, expAvgSq: s.expAvgSq, lr: group.lr, weightDecay: group.weightDecay, step: s.step };
+      const state = this.stateFor(name, variable);
+      return { param: variable, grad, expAvg: state.expAvg, expAvgSq: state.expAvgSq, lr: group.lr, weightDecay: group.weightDecay, step: state.step + 1, state };
     });
   }
 
@@ -165,12 +167,13 @@ export class AdamW {
     });
   }
 
-  /** Writes an update's results into the parameter and its moments, and frees them. */
+  /** Writes an update's results into the parameter and its moments, frees them, and advances the step. */
   private commit(u: PlannedUpdate, [p, m, v]: [tf.Tensor, tf.Tensor, tf.Tensor]): void {
     u.param.assign(p);
     u.expAvg.assign(m);
     u.expAvgSq.assign(v);
     tf.dispose([p, m, v]);
+    u.state.step = u.step;
   }
 
   private stateFor(name: string, param: tf.Variable): ParamState {
