@@ -127,6 +127,26 @@ describe(`AdamW with a registered ${TL_ADAMW_UPDATE_MULTI} kernel`, () => {
     expectClose(single.out, train({ useKernel: false }).out);
   });
 
+  it('a kernel that throws leaves the step counts as they were', () => {
+    const w = tf.variable(tf.zeros([3]), true, 'w-throws');
+    const opt = new AdamW();
+    const groups: OptimizerGroup[] = [{ name: 'all', params: [{ name: 'w', variable: w }], lr: 1e-2, weightDecay: 0, trainable: true }];
+    const g = tf.ones([3]);
+    opt.step(groups, new Map([['w', g]]));
+    expect(opt.stepOf('w')).toBe(1);
+    tf.unregisterKernel(TL_ADAMW_UPDATE_MULTI, 'cpu');
+    tf.registerKernel({ kernelName: TL_ADAMW_UPDATE_MULTI, backendName: 'cpu', kernelFunc: () => { throw new Error('device lost'); } });
+    try {
+      expect(() => opt.step(groups, new Map([['w', g]]))).toThrow(/device lost/);
+      expect(opt.stepOf('w')).toBe(1);
+    } finally {
+      tf.unregisterKernel(TL_ADAMW_UPDATE_MULTI, 'cpu');
+      tf.registerKernel({ kernelName: TL_ADAMW_UPDATE_MULTI, backendName: 'cpu', kernelFunc: multiAdamW });
+    }
+    opt.dispose();
+    tf.dispose([w, g]);
+  });
+
   it('rejects inputs that break the contract, naming parameter and tensor', () => {
     const [a, b] = [tf.zeros([4]), tf.zeros([5])];
     const update = { param: a, grad: a, expAvg: a, expAvgSq: b, lr: 1, weightDecay: 0, step: 1 };
