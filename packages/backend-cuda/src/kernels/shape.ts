@@ -1,4 +1,5 @@
-import { backend_util, util } from '@tensorflow/tfjs-core';
+import { backend_util, util, type TensorInfo } from '@tensorflow/tfjs-core';
+import type { TorchBackend } from '../torch-backend.js';
 import { attr, input, inputList, type TorchKernel } from './kernel.js';
 
 const { slice_util } = backend_util;
@@ -8,11 +9,7 @@ export const SHAPE_KERNELS: TorchKernel[] = [
     // A second tensor on the same data, as tfjs's own backends do: no native call. tfjs runs one
     // for every tensor it saves for a gradient (engine.clone), ~740 per BERT-base training step.
     name: 'Identity',
-    run: (args) => {
-      const x = input(args, 'x');
-      args.backend.incRef(x.dataId);
-      return { dataId: x.dataId, shape: x.shape, dtype: x.dtype };
-    },
+    run: (args) => share(args.backend, input(args, 'x')),
   },
   {
     name: 'Reshape',
@@ -20,6 +17,9 @@ export const SHAPE_KERNELS: TorchKernel[] = [
       const b = args.backend;
       const x = input(args, 'x');
       const shape = util.inferFromImplicitShape(attr<number[]>(args.attrs, 'shape'), util.sizeFromShape(x.shape));
+      // To its own shape (tfjs's Add/Sub/Mul gradients reshape every result to its input's shape,
+      // ~250 times a BERT-base step): the same data, shared in JS like Identity.
+      if (util.arraysEqual(shape, x.shape)) return share(b, x);
       b.addon.reshape(b.handle(x), shape);
       return b.output();
     },
@@ -160,3 +160,9 @@ export const SHAPE_KERNELS: TorchKernel[] = [
     },
   },
 ];
+
+/** A second tensor on x's data (reference-counted, as tfjs's own backends share): no native call. */
+function share(backend: TorchBackend, x: TensorInfo): TensorInfo {
+  backend.incRef(x.dataId);
+  return { dataId: x.dataId, shape: x.shape, dtype: x.dtype };
+}
