@@ -2,7 +2,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { CpuBackend, isTlError } from '@tl/core';
-import { loadAddon, TorchCpuBackend } from '../src/index.js';
+import { loadAddon, TorchCpuBackend, type TorchBackend } from '../src/index.js';
 
 const live = (): number => loadAddon().addon.liveHandles();
 const dataIds = (): number => tf.engine().backend.numDataIds();
@@ -98,6 +98,23 @@ describe('torch-cpu memory', () => {
     const doubled = tf.mul(onCpu, 2);
     expect(Array.from(await doubled.data())).toEqual([2, 4, 6]);
     tf.dispose([onCpu, doubled]);
+  });
+
+  it('a Reshape to the same shape shares the data without the addon; to another shape it calls it', () => {
+    const b = tf.backend() as TorchBackend;
+    const x = tf.tensor([[1, 2, 3], [4, 5, 6]]);
+    const before = b.addon.liveHandles();
+    const same = tf.reshape(x, [2, 3]);
+    expect(same.dataId).toBe(x.dataId);
+    expect(b.addon.liveHandles()).toBe(before);
+    const other = tf.reshape(x, [3, 2]);
+    expect(other.dataId).not.toBe(x.dataId);
+    expect(b.addon.liveHandles()).toBe(before + 1);
+    x.dispose();
+    expect(same.arraySync()).toEqual([[1, 2, 3], [4, 5, 6]]);
+    expect(other.arraySync()).toEqual([[1, 2], [3, 4], [5, 6]]);
+    tf.dispose([same, other]);
+    expect(b.addon.liveHandles()).toBe(before - 1);
   });
 });
 
