@@ -18,6 +18,8 @@ describe(`${TL_GLOBAL_NORM} on webgpu`, () => {
     for (const inputs of [
       [randn([130, 70], 1), randn([70], 2), randn([1], 3), randn([3, 4, 5], 4)],
       [randn([257], 5, 3)],
+      // Larger than 64 workgroups × 256 invocations: every workgroup loops over several elements.
+      [randn([300, 170], 7), randn([40000], 8)],
       [randn([9, 2], 6), { kind: 'float' as const, shape: [0, 3], values: new Float32Array(0) }],
     ]) {
       const worst = await compare(norm, inputs, 1e-6);

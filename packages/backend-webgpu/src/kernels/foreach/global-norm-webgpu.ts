@@ -2,41 +2,38 @@ import * as tf from '@tensorflow/tfjs-core';
 import type { KernelConfig, KernelFunc, NamedTensorInfoMap, TensorInfo } from '@tensorflow/tfjs-core';
 import type { WebGPUBackend } from '@tensorflow/tfjs-backend-webgpu';
 import { TL_GLOBAL_NORM, globalNormInputName } from '@tl/core';
+import { SUM_SQUARES_WORKGROUPS, SumOfSquaresProgram } from './sum-of-squares-program.js';
 
 /**
- * The global norm through tfjs's own webgpu kernels (Square and Sum per tensor, then Pack, Sum and
- * Sqrt: the dispatches of core's composition), from one tfjs kernel call instead of ~2 per
- * gradient: tfjs's engine bookkeeping, not the GPU work, is what the composition costs per gradient.
+ * The global norm in N + 2 dispatches for N gradients: each gradient's Σx² goes into 64 partial
+ * slots of one shared buffer (sum-of-squares-program.ts: 64 workgroups share a large gradient), then
+ * tfjs's Sum over the partials and its Sqrt. Core's composition runs Square and Sum per gradient —
+ * 2N + 3 dispatches, a full-size squared copy of each gradient, and one tfjs kernel call each.
  */
 const globalNormWebGpu: KernelFunc = ({ inputs, backend }) => {
   const b = backend as WebGPUBackend;
-  const run = (name: string, kernelInputs: NamedTensorInfoMap | TensorInfo[], attrs: Record<string, unknown> = {}): TensorInfo =>
-    kernel(name)({ inputs: kernelInputs as NamedTensorInfoMap, backend: b, attrs: attrs as tf.NamedAttrMap }) as TensorInfo;
-  // Empty tensors add nothing, and tfjs-webgpu 4.22's Sum fails on them (a zero-size buffer).
+  const run = (name: string, kernelInputs: NamedTensorInfoMap, attrs: Record<string, unknown> = {}): TensorInfo =>
+    kernel(name)({ inputs: kernelInputs, backend: b, attrs: attrs as tf.NamedAttrMap }) as TensorInfo;
+  // Empty tensors add nothing (and a zero-size buffer cannot be bound).
   const xs = Object.keys(inputs)
     .map((_, i) => (inputs as NamedTensorInfoMap)[globalNormInputName(i)]!)
     .filter((x) => tf.util.sizeFromShape(x.shape) > 0);
-  if (xs.length === 0) return run(tf.Fill, [], { shape: [], value: 0, dtype: 'float32' });
-  const n = xs.length;
-  const sums: TensorInfo[] = [];
-  const temporaries: TensorInfo[] = [];
+  if (xs.length === 0) return run(tf.Fill, {}, { shape: [], value: 0, dtype: 'float32' });
+  const threads = Math.min(256, b.device.limits.maxComputeInvocationsPerWorkgroup, b.device.limits.maxComputeWorkgroupSizeX);
+  const slots = xs.length * SUM_SQUARES_WORKGROUPS;
+  const program = new SumOfSquaresProgram(slots, 1 << Math.floor(Math.log2(threads)));
+  const i32 = (v: number) => ({ type: 'int32', data: [v] });
+  let partials: TensorInfo | undefined;
+  xs.forEach((x, i) => {
+    const flat: TensorInfo = { dataId: x.dataId, shape: [tf.util.sizeFromShape(x.shape)], dtype: 'float32' };
+    partials = b.runWebGPUProgram(program, [flat], 'float32', [i32(flat.shape[0]!), i32(i * SUM_SQUARES_WORKGROUPS)], partials);
+  });
+  const total = run(tf.Sum, { x: partials! }, { axis: [0], keepDims: false });
   try {
-    for (const x of xs) {
-      const squared = run(tf.Square, { x });
-      temporaries.push(squared);
-      sums.push(run(tf.Sum, { x: squared }, { axis: [...x.shape.keys()], keepDims: false }));
-    }
-    temporaries.push(...sums);
-    let total = sums[0]!;
-    if (n > 1) {
-      const stacked = run(tf.Pack, sums, { axis: 0 });
-      temporaries.push(stacked);
-      total = run(tf.Sum, { x: stacked }, { axis: [0], keepDims: false });
-      temporaries.push(total);
-    }
     return run(tf.Sqrt, { x: total });
   } finally {
-    for (const t of temporaries) b.disposeData(t.dataId);
+    b.disposeData(partials!.dataId);
+    b.disposeData(total.dataId);
   }
 };
 
