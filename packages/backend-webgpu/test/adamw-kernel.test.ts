@@ -1,7 +1,8 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { AdamW, TL_ADAMW_UPDATE, TL_ADAMW_UPDATE_MULTI, hasAdamWKernel, hasAdamWMultiKernel, runAdamWKernel } from '@tl/core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createPair, randn, worstMismatch, type BackendPair } from './helpers/compare-backends.js';
+import { describe, expect, it } from 'vitest';
+import { randn, worstMismatch } from './helpers/compare-backends.js';
+import { useBackendPair } from './helpers/backend-pair-hooks.js';
 
 /** @tl/core's AdamW (torch semantics) on cpu is the reference for the fused webgpu kernel. */
 async function coreAdamW(
@@ -50,13 +51,7 @@ async function fusedAdamW(
 }
 
 describe(`fused ${TL_ADAMW_UPDATE} on webgpu`, () => {
-  let pair: BackendPair;
-  beforeAll(async () => {
-    pair = await createPair();
-  });
-  afterAll(async () => {
-    await pair?.webgpu.dispose();
-  });
+  useBackendPair();
 
   it('is registered for webgpu only', async () => {
     await tf.setBackend('webgpu');

@@ -1,7 +1,8 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { BERT_SHAPES, bertLossAndGrads, createBertBatch, createBertParams, disposeBatch } from '../src/bench/bert-shaped.js';
-import { createPair, worstMismatch, type BackendPair } from './helpers/compare-backends.js';
+import { worstMismatch } from './helpers/compare-backends.js';
+import { useBackendPair } from './helpers/backend-pair-hooks.js';
 
 const shape = BERT_SHAPES.micro;
 
@@ -21,13 +22,7 @@ async function lossAndGrads(backend: string): Promise<{ loss: number; grads: Map
 }
 
 describe('BERT-shaped forward + backward on webgpu', () => {
-  let pair: BackendPair;
-  beforeAll(async () => {
-    pair = await createPair();
-  });
-  afterAll(async () => {
-    await pair?.webgpu.dispose();
-  });
+  useBackendPair();
 
   it('matches cpu loss and every parameter gradient within 1e-4', async () => {
     const gpu = await lossAndGrads('webgpu');

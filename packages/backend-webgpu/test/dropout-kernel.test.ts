@@ -1,17 +1,14 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { TL_DROPOUT, buildModel, dropoutMaskReference, hasDropoutKernel, runDropoutKernel } from '@tl/core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createPair, randn, type BackendPair } from './helpers/compare-backends.js';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { randn } from './helpers/compare-backends.js';
+import { useBackendPair } from './helpers/backend-pair-hooks.js';
 
 /** @tl/core's TL_DROPOUT on webgpu: the contract pins the mask bits, so the checks are exact. */
 describe(`fused ${TL_DROPOUT} on webgpu`, () => {
-  let pair: BackendPair;
+  useBackendPair();
   beforeAll(async () => {
-    pair = await createPair();
     await tf.setBackend('webgpu');
-  });
-  afterAll(async () => {
-    await pair?.webgpu.dispose();
   });
 
   it("draws exactly @tl/core's reference mask, and its gradient applies the same mask", async () => {

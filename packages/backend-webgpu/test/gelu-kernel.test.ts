@@ -1,18 +1,13 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { TL_GELU, TL_GELU_BACKWARD, activation, hasGeluKernels } from '@tl/core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { compare, createPair, randn, type BackendPair } from './helpers/compare-backends.js';
+import { describe, expect, it } from 'vitest';
+import { compare, randn } from './helpers/compare-backends.js';
+import { useBackendPair } from './helpers/backend-pair-hooks.js';
 import { ATOL, RTOL } from './helpers/kernel-cases.js';
 
 /** @tl/core's `gelu` takes the fused TL_GELU kernels on webgpu and composes tfjs ops on cpu. */
 describe(`fused ${TL_GELU} / ${TL_GELU_BACKWARD} on webgpu`, () => {
-  let pair: BackendPair;
-  beforeAll(async () => {
-    pair = await createPair();
-  });
-  afterAll(async () => {
-    await pair?.webgpu.dispose();
-  });
+  useBackendPair();
   const gelu = activation('gelu');
 
   it('matches the op composition on cpu, forward and gradient (including large |x|)', async () => {

@@ -1,17 +1,12 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { TL_GLOBAL_NORM, globalGradNorm, hasGlobalNormKernel } from '@tl/core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { compare, createPair, randn, type BackendPair } from './helpers/compare-backends.js';
+import { describe, expect, it } from 'vitest';
+import { compare, randn } from './helpers/compare-backends.js';
+import { useBackendPair } from './helpers/backend-pair-hooks.js';
 
 /** @tl/core's `globalGradNorm` takes TL_GLOBAL_NORM on webgpu (one kernel call) and composes tfjs ops on cpu. */
 describe(`${TL_GLOBAL_NORM} on webgpu`, () => {
-  let pair: BackendPair;
-  beforeAll(async () => {
-    pair = await createPair();
-  });
-  afterAll(async () => {
-    await pair?.webgpu.dispose();
-  });
+  useBackendPair();
 
   it('matches the composition on cpu within 1e-6 (several ranks, one tensor, an empty one)', async () => {
     const norm = (...xs: tf.Tensor[]): tf.Tensor => globalGradNorm(xs);

@@ -1,15 +1,10 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { compare, createPair, type BackendPair } from './helpers/compare-backends.js';
+import { describe, expect, it } from 'vitest';
+import { compare } from './helpers/compare-backends.js';
+import { useBackendPair } from './helpers/backend-pair-hooks.js';
 import { ATOL, RTOL, kernelCases } from './helpers/kernel-cases.js';
 
 describe('webgpu kernels match the cpu reference', () => {
-  let pair: BackendPair;
-  beforeAll(async () => {
-    pair = await createPair();
-  });
-  afterAll(async () => {
-    await pair?.webgpu.dispose();
-  });
+  useBackendPair();
 
   for (const c of kernelCases()) {
     it(c.name, async () => {

@@ -1,7 +1,8 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { TL_LAYER_NORM, TL_LAYER_NORM_BACKWARD, hasLayerNormKernels, layerNorm } from '@tl/core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { compare, createPair, randn, type BackendPair } from './helpers/compare-backends.js';
+import { describe, expect, it } from 'vitest';
+import { compare, randn } from './helpers/compare-backends.js';
+import { useBackendPair } from './helpers/backend-pair-hooks.js';
 import { ATOL, RTOL } from './helpers/kernel-cases.js';
 
 /**
@@ -9,13 +10,7 @@ import { ATOL, RTOL } from './helpers/kernel-cases.js';
  * cpu: the same call on both backends is the differential test (forward and all three gradients).
  */
 describe(`fused ${TL_LAYER_NORM} / ${TL_LAYER_NORM_BACKWARD} on webgpu`, () => {
-  let pair: BackendPair;
-  beforeAll(async () => {
-    pair = await createPair();
-  });
-  afterAll(async () => {
-    await pair?.webgpu.dispose();
-  });
+  useBackendPair();
 
   const cases = [
     { name: 'BERT hidden size, eps 1e-12', shape: [33, 768], eps: 1e-12 },

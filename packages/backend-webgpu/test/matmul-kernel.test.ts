@@ -1,12 +1,13 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { WebGPUBackend } from '@tensorflow/tfjs-backend-webgpu';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it } from 'vitest';
 import { BERT_SHAPES, bertLossAndGrads, createBertBatch, createBertParams, disposeBatch } from '../src/bench/bert-shaped.js';
 import { withTfjsKernels } from '../src/index.js';
 import { gemmHooks } from '../src/kernels/matmul/matmul-webgpu.js';
 import { MIN_OUTPUT, planGemm, type GemmShape } from '../src/kernels/matmul/plan.js';
 import { TILE_CONFIGS, tileConfigIsValid, type GemmLimits, type TileConfig } from '../src/kernels/matmul/tile-configs.js';
-import { compare, createPair, randn, runOn, worstMismatch, type BackendPair, type InputSpec } from './helpers/compare-backends.js';
+import { compare, randn, runOn, worstMismatch, type InputSpec } from './helpers/compare-backends.js';
+import { useBackendPair } from './helpers/backend-pair-hooks.js';
 import { ATOL, RTOL } from './helpers/kernel-cases.js';
 
 /** Limits of an H200 through Dawn/Vulkan (core WebGPU) and of compatibility mode's defaults. */
@@ -62,13 +63,7 @@ describe('tl GEMM planning (no GPU)', () => {
 });
 
 describe('tl GEMM on webgpu matches the cpu reference', () => {
-  let pair: BackendPair;
-  beforeAll(async () => {
-    pair = await createPair();
-  });
-  afterAll(async () => {
-    await pair?.webgpu.dispose();
-  });
+  useBackendPair();
   afterEach(() => {
     gemmHooks.force = undefined;
   });

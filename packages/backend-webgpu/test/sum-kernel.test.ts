@@ -1,8 +1,9 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { leadingSumHooks } from '../src/kernels/sum/leading-axes-sum-webgpu.js';
 import { withTfjsKernels } from '../src/index.js';
-import { compare, createPair, randn, type BackendPair } from './helpers/compare-backends.js';
+import { compare, randn } from './helpers/compare-backends.js';
+import { useBackendPair } from './helpers/backend-pair-hooks.js';
 import { ATOL, RTOL } from './helpers/kernel-cases.js';
 
 /**
@@ -10,13 +11,7 @@ import { ATOL, RTOL } from './helpers/kernel-cases.js';
  * cpu backend, and the cases it leaves to tfjs's kernel.
  */
 describe('leading-axes Sum on webgpu', () => {
-  let pair: BackendPair;
-  beforeAll(async () => {
-    pair = await createPair();
-  });
-  afterAll(async () => {
-    await pair?.webgpu.dispose();
-  });
+  useBackendPair();
 
   const cases: Array<{ label: string; shape: number[]; axis: number | number[]; keepDims?: boolean; tl: boolean }> = [
     { label: 'a bias gradient, [300, 70] over rows (5 blocks, a short last one)', shape: [300, 70], axis: 0, tl: true },

@@ -1,7 +1,8 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { withTfjsKernels } from '../src/index.js';
-import { createPair, randn, rng, worstMismatch, type BackendPair } from './helpers/compare-backends.js';
+import { randn, rng, worstMismatch } from './helpers/compare-backends.js';
+import { useBackendPair } from './helpers/backend-pair-hooks.js';
 
 /**
  * tl's UnsortedSegmentSum for webgpu (src/kernels/unsorted-segment-sum). The differential cases
@@ -30,13 +31,9 @@ async function segmentSumOnWebGpu(x: Float32Array, ids: Int32Array, numSegments:
 }
 
 describe('UnsortedSegmentSum on webgpu (tl kernel)', () => {
-  let pair: BackendPair;
+  useBackendPair();
   beforeAll(async () => {
-    pair = await createPair();
     await tf.setBackend('webgpu');
-  });
-  afterAll(async () => {
-    await pair?.webgpu.dispose();
   });
 
   it("replaces tfjs's kernel: ids ≥ numSegments are dropped (tfjs's webgpu kernel wraps them)", async () => {
