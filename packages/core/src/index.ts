@@ -12,8 +12,11 @@ export * from './browser.js';
 export { loadModel, readModelConfig } from './models/load-model.js';
 export { fromPretrained, type FromPretrainedOptions } from './pretrained/from-pretrained.js';
 export { savePretrained, modelTensors, type SaveOptions } from './pretrained/save-pretrained.js';
-export * from './io/safetensors/index.js';
-export * from './io/checkpoint/index.js';
+// (Parsing, encoding, dtypes and file names are in the browser entry; these read or write files.)
+export { readSafetensorsFile } from './io/safetensors/read-file.js';
+export { readCheckpointFolder, type CheckpointFolder, type ReadCheckpointOptions } from './io/checkpoint/read-checkpoint.js';
+export { readCheckpointWeights } from './io/checkpoint/read-weights.js';
+export { writeCheckpointFolder, type WriteCheckpointOptions } from './io/checkpoint/write-checkpoint.js';
 export * from './io/hub/index.js';
 export { writeFileAtomic } from './io/fs/atomic-write.js';
 // Datasets from JSONL/CSV/TSV files.
