@@ -9,6 +9,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { TL_LAYER_NORM, TL_LAYER_NORM_BACKWARD, TL_LAYER_NORM_GAMMA_GRAD, hasLayerNormKernels } from '@tl/core';
 // core's LayerNorm function (its nn/ module is not part of the package's public API).
 import { layerNorm } from '../../../core/src/nn/layer-norm.js';
+import { activation } from '../../../core/src/nn/activations.js';
 import { initBackends, inputs, kernelsRun, valuesOn, worstRelative } from './helpers.js';
 
 beforeAll(initBackends);
@@ -69,6 +70,27 @@ describe('TL_LAYER_NORM on torch-cpu', () => {
     ['y', 'dx', 'dgamma', 'dbeta'].forEach((name, k) => {
       const { error, at } = worstRelative(got[k]!, want[k]!, c.floor ?? 1e-3);
       expect(error, `${name}[${at}]: ${got[k]![at]} vs ${want[k]![at]}`).toBeLessThan(1e-4);
+    });
+  });
+
+  it('dgamma and dbeta over a BERT batch of rows (8 × 128 × 768, then GELU) stay within 1e-4 of the largest entry', async () => {
+    // They sum 1024 rows; an entry near 0 is only as exact as the summation (native_layer_norm_backward's
+    // dgamma was 1.3e-4 off here), so the error is taken relative to the array's scale.
+    const gelu = activation('gelu');
+    const grads = (): tf.Tensor[] => {
+      const x = tf.randomNormal([8, 128, 768], 0, 1, 'float32', 30);
+      const gamma = tf.randomNormal([768], 1, 0.1, 'float32', 31);
+      const beta = tf.randomNormal([768], 0, 0.1, 'float32', 32);
+      const w = tf.randomNormal([8, 128, 768], 0, 1, 'float32', 33);
+      const f = (a: tf.Tensor, g: tf.Tensor, b: tf.Tensor): tf.Scalar => tf.sum(tf.mul(gelu(layerNorm(a, g, b, 1e-12)), w));
+      return tf.grads(f)([x, gamma, beta]).slice(1);
+    };
+    const want = await valuesOn('cpu', grads);
+    const got = await valuesOn('torch-cpu', grads);
+    want.forEach((w, k) => {
+      const scale = w.reduce((a, x) => Math.max(a, Math.abs(x)), 0);
+      const { error, at } = worstRelative(got[k]!, w, 1e-3 * scale);
+      expect(error, `${k === 0 ? 'dgamma' : 'dbeta'}[${at}]: ${got[k]![at]} vs ${w[at]}`).toBeLessThan(1e-4);
     });
   });
 
