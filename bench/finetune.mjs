@@ -5,8 +5,7 @@ import { copyFileSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import * as tf from '@tensorflow/tfjs-core';
-import { buildModel, Callback, createEngine, TextTokenizer, tokenizerCollator, Trainer } from '@tl/core';
+import { buildModel, createEngine, StepTimer, TextTokenizer, tokenizerCollator, Trainer } from '@tl/core';
 import { bertConfig } from './shapes.mjs';
 import { runTorchAnchor } from './anchor.mjs';
 
@@ -20,17 +19,6 @@ const shapes = flag('shapes', 'tiny,mini').split(',');
 const BATCH = 32;
 const SEQ = 128;
 
-/** Records when each optimizer step ends, and the engine's tensor count. */
-class StepClock extends Callback {
-  name = 'step-clock';
-  times = [];
-  tensors = [];
-  onStepEnd() {
-    this.times.push(performance.now());
-    this.tensors.push(tf.memory().numTensors);
-  }
-}
-
 // Backends in their own packages register themselves on import (as `tl --backend` does).
 const BACKEND_PACKAGES = { webgpu: '@tl/backend-webgpu', cuda: '@tl/backend-cuda', 'torch-cpu': '@tl/backend-cuda' };
 if (BACKEND_PACKAGES[backend]) await import(BACKEND_PACKAGES[backend]);
@@ -42,7 +30,7 @@ for (const shape of shapes) {
   const steps = Number(flag('steps', shape === 'tiny' ? 12 : 6));
   const model = buildModel(bertConfig(shape), { seed: 0 });
   const examples = Array.from({ length: BATCH * (steps + 1) }, (_, i) => ({ text: `${i} ${text}`, label: i % 2 }));
-  const clock = new StepClock();
+  const clock = new StepTimer();
   const trainer = new Trainer({
     model,
     collator: tokenizerCollator(tokenizer, { maxLength: SEQ }),
@@ -50,9 +38,8 @@ for (const shape of shapes) {
     callbacks: [clock],
   });
   await trainer.fit(examples);
-  // The first step compiles/warms kernels; time the rest.
-  const seconds = (clock.times.at(-1) - clock.times[0]) / 1000;
-  const samplesPerS = (BATCH * steps) / seconds;
+  // The first step compiles/warms kernels; StepTimer times the rest.
+  const samplesPerS = (1000 * BATCH) / clock.msPerStep;
   const anchor = runTorchAnchor(shape, 5, BATCH);
   results.push({
     shape,
@@ -60,9 +47,9 @@ for (const shape of shapes) {
     batch: BATCH,
     seq: SEQ,
     tl_train_samples_per_s: +samplesPerS.toFixed(2),
-    tl_step_ms: +((seconds / steps) * 1000).toFixed(1),
+    tl_step_ms: +clock.msPerStep.toFixed(1),
     peak_rss_mib: Math.round(process.resourceUsage().maxRSS / 1024),
-    tensors_flat: clock.tensors.slice(1).every((n) => n === clock.tensors[1]),
+    tensors_flat: clock.tensorsFlat,
     pytorch_cpu_train_samples_per_s: anchor?.train_samples_per_s,
     ratio: anchor ? +(samplesPerS / anchor.train_samples_per_s).toFixed(3) : undefined,
   });

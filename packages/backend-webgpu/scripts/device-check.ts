@@ -22,7 +22,7 @@ import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs-core';
-import { AdamW, Callback, PaddingCollator, Trainer, TL_ADAMW_UPDATE, buildModel, createEngine, hasAdamWKernel, type StepContext } from '@tl/core';
+import { AdamW, PaddingCollator, StepTimer, Trainer, TL_ADAMW_UPDATE, buildModel, createEngine, hasAdamWKernel } from '@tl/core';
 import { WebGpuBackend, withTfjsKernels, withoutTlSpeedups, type WebGpuBackendOptions } from '../src/index.js';
 import { gemmHooks } from '../src/kernels/matmul/matmul-webgpu.js';
 import {
@@ -404,19 +404,6 @@ function hfBertConfig(shape: BertShape): Record<string, unknown> {
   };
 }
 
-/** When each optimizer step ended, its loss, and the engine's tensor count then. */
-class StepClock extends Callback {
-  readonly name = 'device-check-step-clock';
-  readonly ends: number[] = [];
-  readonly losses: number[] = [];
-  readonly tensors: number[] = [];
-  override onStepEnd(ctx: StepContext): void {
-    this.ends.push(performance.now());
-    this.losses.push(ctx.loss ?? NaN);
-    this.tensors.push(tf.memory().numTensors);
-  }
-}
-
 interface TrainerBenchResult {
   size: string;
   batch: number;
@@ -453,7 +440,7 @@ async function trainerBench(size: string, shape: BertShape, batchSize: number, s
     return { text, label: i % shape.labels };
   });
   const collator = new PaddingCollator({ encode: (text) => encodings.get(text)!, padTokenId: 0 });
-  const clock = new StepClock();
+  const clock = new StepTimer();
   const outputDir = await mkdtemp(join(tmpdir(), 'tl-webgpu-trainer-'));
   const trainer = new Trainer({
     model,
@@ -483,19 +470,18 @@ async function trainerBench(size: string, shape: BertShape, batchSize: number, s
     model.dispose();
     await rm(outputDir, { recursive: true, force: true });
   }
-  // The first step compiles every pipeline; the rest are timed.
-  const timed = clock.ends.length - 1;
-  const msPerStep = (clock.ends.at(-1)! - clock.ends[0]!) / timed;
+  // The first step compiles every pipeline; StepTimer times the rest.
+  const msPerStep = clock.msPerStep;
   return {
     size,
     batch: batchSize,
     seq,
-    steps: timed,
+    steps: clock.timedSteps,
     msPerStep,
     samplesPerSecond: (1000 * batchSize) / msPerStep,
     firstStepMs: clock.ends[0]! - start,
     losses: clock.losses,
-    tensorsFlat: clock.tensors.slice(1).every((n) => n === clock.tensors[1]),
+    tensorsFlat: clock.tensorsFlat,
     profile: profiled,
   };
 }

@@ -117,6 +117,7 @@ export { orderStrategies } from './training/loop/strategy-pipeline.js';
 export { dropoutSeed } from './training/loop/dropout-seed.js';
 export { EarlyStopping, type EarlyStoppingOptions } from './training/callbacks/early-stopping.js';
 export { LearningRateMonitor, type LearningRateRecord } from './training/callbacks/learning-rate-monitor.js';
+export { StepTimer } from './training/callbacks/step-timer.js';
 // Data: label maps, seeded batching, collators.
 export { sortedLabelMap, labelMapFromLabel2Id, indexLabelMap, type LabelMap } from './data/labels/label-map.js';
 export { SeededRandom } from './data/random/seeded-random.js';
@@ -145,7 +146,9 @@ export { meanStd, gainPoints, relativeErrorReduction, dataEfficiency, type Curve
 export { TL_ADAMW_UPDATE, hasAdamWKernel, runAdamWKernel, type AdamWKernelInputs, type AdamWKernelAttrs } from './training/optim/adamw-kernel.js';
 export {
   TL_ADAMW_UPDATE_MULTI,
+  ADAMW_KERNEL_INPUTS,
   adamWMultiInputName,
+  splitAdamWMultiCall,
   hasAdamWMultiKernel,
   runAdamWMultiKernel,
   type AdamWMultiAttrs,

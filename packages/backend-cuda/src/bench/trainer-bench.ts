@@ -9,7 +9,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs-core';
-import { buildModel, Callback, PaddingCollator, Trainer, type StepContext } from '@tl/core';
+import { buildModel, Callback, PaddingCollator, StepTimer, Trainer } from '@tl/core';
 import { profileHost, type HostProfile } from './host-profile.js';
 
 /**
@@ -88,19 +88,6 @@ function bertConfig(shape: BertShapeName, dropout: number, vocab: number): Recor
   };
 }
 
-/** When each optimizer step ended, its loss and the engine's tensor count then. */
-class StepClock extends Callback {
-  readonly name = 'trainer-bench-clock';
-  readonly ends: number[] = [];
-  readonly losses: number[] = [];
-  readonly tensors: number[] = [];
-  override onStepEnd(ctx: StepContext): void {
-    this.ends.push(performance.now());
-    this.losses.push(ctx.loss ?? NaN);
-    this.tensors.push(tf.memory().numTensors);
-  }
-}
-
 /** How many kernels the running tf.profile had recorded when each step ended (tfjs engine internals). */
 class KernelMarks extends Callback {
   readonly name = 'trainer-bench-kernel-marks';
@@ -136,14 +123,14 @@ export async function benchTrainer(o: TrainerBenchOptions): Promise<TrainerBench
   const collator = new PaddingCollator({ encode: (text) => encodings.get(text)!, padTokenId: 0 });
   const outputDir = mkdtempSync(join(tmpdir(), 'tl-trainer-bench-'));
   const args = { outputDir, batchSize: batch, learningRate: 2e-5, weightDecay: 0.01, warmupSteps: 1, maxGradNorm: 1.0, shuffle: false };
-  const clock = new StepClock();
+  const clock = new StepTimer();
   const trainer = new Trainer({ model, collator, callbacks: [clock], args: { ...args, maxSteps: o.steps + 1 } });
   try {
     const start = performance.now();
     const cpu0 = process.cpuUsage();
     await trainer.fit(examples.slice(0, batch * (o.steps + 1)));
     const cpu = process.cpuUsage(cpu0);
-    const msPerStep = (clock.ends.at(-1)! - clock.ends[0]!) / o.steps;
+    const msPerStep = clock.msPerStep;
     let kernelCallsPerStep: number | undefined;
     let kernelCalls: Record<string, number> | undefined;
     if (o.countKernels) {
@@ -182,7 +169,7 @@ export async function benchTrainer(o: TrainerBenchOptions): Promise<TrainerBench
       cpuMsPerStep: (cpu.user + cpu.system) / 1000 / (o.steps + 1),
       firstStepMs: clock.ends[0]! - start,
       losses: clock.losses,
-      tensorsFlat: clock.tensors.slice(1).every((n) => n === clock.tensors[1]),
+      tensorsFlat: clock.tensorsFlat,
       kernelCallsPerStep,
       kernelCalls,
       hostProfile,

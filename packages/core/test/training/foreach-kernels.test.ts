@@ -6,11 +6,11 @@ import { globalGradNorm } from '../../src/training/gradients/clip-grad-norm.js';
 import { TL_GLOBAL_NORM, globalNormInputName, hasGlobalNormKernel } from '../../src/training/gradients/global-norm-kernel.js';
 import { AdamW, type OptimizerGroup } from '../../src/training/optim/adamw.js';
 import {
+  ADAMW_KERNEL_INPUTS,
   TL_ADAMW_UPDATE_MULTI,
-  adamWMultiInputName,
   hasAdamWMultiKernel,
   runAdamWMultiKernel,
-  type AdamWMultiAttrs,
+  splitAdamWMultiCall,
 } from '../../src/training/optim/adamw-multi-kernel.js';
 import { adamwReference } from './support/adamw-reference.js';
 
@@ -23,18 +23,11 @@ const calls: Array<{ kernel: string; inputs: string[]; attrs: Record<string, unk
 const read = (backend: unknown, t: tf.TensorInfo): Float32Array => (backend as MathBackendCPU).data.get(t.dataId)!.values as Float32Array;
 
 const multiAdamW: tf.KernelFunc = ({ inputs, backend, attrs }) => {
-  const a = attrs as unknown as AdamWMultiAttrs & { lr: number[]; weightDecay: number[]; step: number[] };
-  calls.push({ kernel: TL_ADAMW_UPDATE_MULTI, inputs: Object.keys(inputs), attrs: { ...a } });
+  calls.push({ kernel: TL_ADAMW_UPDATE_MULTI, inputs: Object.keys(inputs), attrs: { ...attrs } });
   const cpu = backend as MathBackendCPU;
-  const roles = ['param', 'grad', 'expAvg', 'expAvgSq'] as const;
-  return a.lr.flatMap((lr, i) => {
-    const ts = roles.map((role) => (inputs as tf.NamedTensorInfoMap)[adamWMultiInputName(role, i)]!);
-    const out = adamwReference(ts.map((t) => read(backend, t)) as [Float32Array, Float32Array, Float32Array, Float32Array], {
-      ...a,
-      lr,
-      weightDecay: a.weightDecay[i]!,
-      step: a.step[i]!,
-    });
+  return splitAdamWMultiCall(inputs, attrs).flatMap((one) => {
+    const ts = ADAMW_KERNEL_INPUTS.map((role) => one.inputs[role]);
+    const out = adamwReference(ts.map((t) => read(backend, t)) as [Float32Array, Float32Array, Float32Array, Float32Array], one.attrs);
     return out.map((values) => cpu.makeTensorInfo(ts[0]!.shape, 'float32', values));
   });
 };

@@ -1,4 +1,4 @@
-import { TL_ADAMW_UPDATE_MULTI, adamWMultiInputName } from '@tl/core';
+import { ADAMW_KERNEL_INPUTS, TL_ADAMW_UPDATE_MULTI, adamWMultiInputName } from '@tl/core';
 import { attr, input, type TorchKernel } from '../kernel.js';
 import { finiteNumber } from './attrs.js';
 
@@ -17,10 +17,7 @@ export const adamwMultiKernel: TorchKernel = {
     const n = lr.length;
     const handles = new Int32Array(4 * n);
     for (let i = 0; i < n; i++) {
-      handles[4 * i] = b.handle(input(args, adamWMultiInputName('param', i)));
-      handles[4 * i + 1] = b.handle(input(args, adamWMultiInputName('grad', i)));
-      handles[4 * i + 2] = b.handle(input(args, adamWMultiInputName('expAvg', i)));
-      handles[4 * i + 3] = b.handle(input(args, adamWMultiInputName('expAvgSq', i)));
+      ADAMW_KERNEL_INPUTS.forEach((role, r) => (handles[4 * i + r] = b.handle(input(args, adamWMultiInputName(role, i)))));
     }
     b.addon.adamWMulti(
       handles,

@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { TlError } from '../../errors/tl-error.js';
-import { TL_ADAMW_UPDATE, type AdamWKernelInputs } from './adamw-kernel.js';
+import { TL_ADAMW_UPDATE, type AdamWKernelAttrs, type AdamWKernelInputs } from './adamw-kernel.js';
 
 /**
  * The name of an optional tfjs kernel that performs the AdamW updates of many parameters in one
@@ -46,7 +46,29 @@ export interface AdamWMultiAttrs {
   readonly gradScale?: number;
 }
 
-const ROLES = ['param', 'grad', 'expAvg', 'expAvgSq'] as const;
+/** TL_ADAMW_UPDATE's four inputs, in the order each parameter's group of the multi-tensor call lists them. */
+export const ADAMW_KERNEL_INPUTS = ['param', 'grad', 'expAvg', 'expAvgSq'] as const;
+
+/**
+ * A TL_ADAMW_UPDATE_MULTI call's inputs and attrs, split back into one TL_ADAMW_UPDATE call's per
+ * parameter: the decoding side of the contract, for a backend that loops over the parameters.
+ */
+export function splitAdamWMultiCall<T>(
+  inputs: Readonly<Record<string, T | undefined>>,
+  attrs: unknown,
+): Array<{ readonly inputs: Record<keyof AdamWKernelInputs, T>; readonly attrs: AdamWKernelAttrs }> {
+  const a = attrs as AdamWMultiAttrs & { lr: number[]; weightDecay: number[]; step: number[] };
+  return a.lr.map((lr, i) => ({
+    inputs: Object.fromEntries(ADAMW_KERNEL_INPUTS.map((role) => [role, required(inputs, adamWMultiInputName(role, i))])) as Record<keyof AdamWKernelInputs, T>,
+    attrs: { beta1: a.beta1, beta2: a.beta2, eps: a.eps, ...(a.gradScale !== undefined && { gradScale: a.gradScale }), lr, weightDecay: a.weightDecay[i]!, step: a.step[i]! },
+  }));
+}
+
+function required<T>(inputs: Readonly<Record<string, T | undefined>>, name: string): T {
+  const t = inputs[name];
+  if (t === undefined) throw new TlError('TRAINING', `${TL_ADAMW_UPDATE_MULTI}: input ${name} is missing`);
+  return t;
+}
 
 /** Whether `backendName` (default: the active backend) registers the multi-tensor AdamW kernel. */
 export function hasAdamWMultiKernel(backendName: string | null = tf.getBackend()): boolean {
@@ -61,7 +83,7 @@ export function runAdamWMultiKernel(updates: readonly AdamWMultiUpdate[], attrs:
   if (updates.length === 0) return [];
   const inputs: Record<string, tf.Tensor> = {};
   updates.forEach((u, i) => {
-    for (const role of ROLES) {
+    for (const role of ADAMW_KERNEL_INPUTS) {
       const t = u[role];
       if (t.dtype !== 'float32' || !tf.util.arraysEqual(t.shape, u.param.shape)) {
         throw new TlError(

@@ -1,11 +1,10 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { TL_ADAMW_UPDATE, type AdamWKernelAttrs } from '../../../training/optim/adamw-kernel.js';
 import { adamwFloat32, adamwFloat32Constants } from '../../../training/optim/adamw-float32.js';
-import { TL_ADAMW_UPDATE_MULTI, adamWMultiInputName, type AdamWMultiAttrs } from '../../../training/optim/adamw-multi-kernel.js';
+import { TL_ADAMW_UPDATE_MULTI, splitAdamWMultiCall } from '../../../training/optim/adamw-multi-kernel.js';
 import { asWasm, heapF32, heapOffset, type WasmBackendInternals } from './wasm-heap.js';
 
 type Tensors = Record<'param' | 'grad' | 'expAvg' | 'expAvgSq', tf.TensorInfo>;
-const ROLES = ['param', 'grad', 'expAvg', 'expAvgSq'] as const;
 
 /**
  * @tl/core's AdamW kernels (TL_ADAMW_UPDATE, TL_ADAMW_UPDATE_MULTI) for wasm: one pass in
@@ -33,14 +32,8 @@ function update(backend: WasmBackendInternals, t: Tensors, a: AdamWKernelAttrs):
 const single: tf.KernelFunc = ({ inputs, backend, attrs }) =>
   update(asWasm(backend), inputs as unknown as Tensors, attrs as unknown as AdamWKernelAttrs);
 
-const multi: tf.KernelFunc = ({ inputs, backend, attrs }) => {
-  const a = attrs as unknown as AdamWMultiAttrs & { lr: number[]; weightDecay: number[]; step: number[] };
-  const named = inputs as tf.NamedTensorInfoMap;
-  return a.lr.flatMap((lr, i) => {
-    const t = Object.fromEntries(ROLES.map((role) => [role, named[adamWMultiInputName(role, i)]!])) as Tensors;
-    return update(asWasm(backend), t, { ...a, lr, weightDecay: a.weightDecay[i]!, step: a.step[i]! });
-  });
-};
+const multi: tf.KernelFunc = ({ inputs, backend, attrs }) =>
+  splitAdamWMultiCall(inputs, attrs).flatMap((one) => update(asWasm(backend), one.inputs, one.attrs));
 
 export function registerAdamWUpdate(): void {
   for (const [kernelName, kernelFunc] of [[TL_ADAMW_UPDATE, single], [TL_ADAMW_UPDATE_MULTI, multi]] as const) {
