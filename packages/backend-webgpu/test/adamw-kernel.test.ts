@@ -3,6 +3,7 @@ import { AdamW, TL_ADAMW_UPDATE, TL_ADAMW_UPDATE_MULTI, hasAdamWKernel, hasAdamW
 import { describe, expect, it } from 'vitest';
 import { randn, worstMismatch } from './helpers/compare-backends.js';
 import { useBackendPair } from './helpers/backend-pair-hooks.js';
+import { adamwHooks, type AdamWForm } from '../src/kernels/adamw/adamw-webgpu.js';
 
 /** @tl/core's AdamW (torch semantics) on cpu is the reference for the fused webgpu kernel. */
 async function coreAdamW(
@@ -66,17 +67,51 @@ describe(`fused ${TL_ADAMW_UPDATE} on webgpu`, () => {
     { name: 'torch defaults with weight decay', shape: [33, 70], hyper: { lr: 5e-3, weightDecay: 0.01, betas: [0.9, 0.999] as [number, number], eps: 1e-8 } },
     { name: 'no decay, beta1 < 0.5 (other lerp form), 1-D', shape: [1000], hyper: { lr: 1e-2, weightDecay: 0, betas: [0.3, 0.99] as [number, number], eps: 1e-6 } },
   ];
-  for (const c of cases) {
-    it(`matches @tl/core AdamW on cpu over 4 steps: ${c.name}`, async () => {
-      const ref = await coreAdamW(c.shape, 4, c.hyper);
-      const { out, leaked } = await fusedAdamW(c.shape, 4, c.hyper);
-      expect(leaked).toBe(0);
-      const worst = worstMismatch(out, ref, 1e-5);
-      expect(worst.excess, `output ${worst.output}[${worst.index}]: webgpu ${worst.webgpu} vs cpu ${worst.cpu}`).toBeLessThanOrEqual(1e-6);
-      // The update moved the parameter (the comparison is not vacuous).
-      expect(Math.abs(ref[0]![0]! - randn(c.shape, 1).values[0]!)).toBeGreaterThan(1e-4);
-    });
+  // 'one-pass' (one dispatch, three outputs) is what runs on a device that binds 7 storage
+  // buffers, llvmpipe included; 'programs' (three tfjs programs) is its fallback.
+  for (const form of ['one-pass', 'programs'] as const satisfies readonly AdamWForm[]) {
+    for (const c of cases) {
+      it(`matches @tl/core AdamW on cpu over 4 steps (${form}): ${c.name}`, async () => {
+        const ref = await coreAdamW(c.shape, 4, c.hyper);
+        adamwHooks.force = form === 'programs' ? 'programs' : undefined;
+        const { out, leaked } = await fusedAdamW(c.shape, 4, c.hyper).finally(() => (adamwHooks.force = undefined));
+        expect(adamwHooks.last).toBe(form);
+        expect(leaked).toBe(0);
+        const worst = worstMismatch(out, ref, 1e-5);
+        expect(worst.excess, `output ${worst.output}[${worst.index}]: webgpu ${worst.webgpu} vs cpu ${worst.cpu}`).toBeLessThanOrEqual(1e-6);
+        // The update moved the parameter (the comparison is not vacuous).
+        expect(Math.abs(ref[0]![0]! - randn(c.shape, 1).values[0]!)).toBeGreaterThan(1e-4);
+      });
+    }
   }
+
+  it('one pass: every element is updated when the grid is smaller than the tensor (grid-stride loop)', async () => {
+    const hyper = cases[0]!.hyper;
+    const ref = await coreAdamW([1000], 4, hyper);
+    adamwHooks.maxWorkgroups = 3; // 192 invocations for 1 000 elements
+    const { out } = await fusedAdamW([1000], 4, hyper).finally(() => (adamwHooks.maxWorkgroups = undefined));
+    expect(adamwHooks.last).toBe('one-pass');
+    const worst = worstMismatch(out, ref, 1e-5);
+    expect(worst.excess, `output ${worst.output}[${worst.index}]: webgpu ${worst.webgpu} vs cpu ${worst.cpu}`).toBeLessThanOrEqual(1e-6);
+  });
+
+  it('one pass under tf.time (the timed recording path) gives the same update', async () => {
+    await tf.setBackend('webgpu');
+    const shape = [33, 70];
+    const [param, grad, expAvg, expAvgSq] = [1, 2, 3, 4].map((seed) => tf.tensor(randn(shape, seed).values, shape));
+    const attrs = { lr: 5e-3, weightDecay: 0.01, beta1: 0.9, beta2: 0.999, eps: 1e-8, step: 3 };
+    const inputs = { param: param!, grad: grad!, expAvg: expAvg!, expAvgSq: tf.abs(expAvgSq!) };
+    const plain = runAdamWKernel(inputs, attrs);
+    let timed: tf.Tensor[] = [];
+    const info = await tf.time(() => {
+      timed = runAdamWKernel(inputs, attrs);
+    });
+    expect(adamwHooks.last).toBe('one-pass');
+    expect(info.kernelMs).toBeDefined();
+    const read = (ts: tf.Tensor[]) => Promise.all(ts.map(async (t) => Float32Array.from(await t.data())));
+    expect(worstMismatch(await read(timed), await read(plain), 0).excess).toBe(0);
+    tf.dispose([...plain, ...timed, param!, grad!, expAvg!, expAvgSq!, inputs.expAvgSq]);
+  });
 
   it("@tl/core's AdamW takes the kernel paths on webgpu (multi-tensor, or per parameter with foreach off), equal to its op sequence within 1e-6", async () => {
     await tf.setBackend('webgpu');

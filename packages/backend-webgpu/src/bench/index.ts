@@ -2,3 +2,4 @@
 // package's parity tests, browser example and device benchmark (`@tl/backend-webgpu/bench`).
 export * from './bert-shaped.js';
 export * from './hf-folder.js';
+export * from './dispatch-counter.js';

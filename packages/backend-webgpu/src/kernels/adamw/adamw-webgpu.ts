@@ -2,7 +2,9 @@ import type { KernelConfig, KernelFunc, TensorInfo } from '@tensorflow/tfjs-core
 import { util } from '@tensorflow/tfjs-core';
 import type { WebGPUBackend } from '@tensorflow/tfjs-backend-webgpu';
 import { TL_ADAMW_UPDATE, type AdamWKernelAttrs } from '@tl/core';
+import { canRecordMultiOutput, runMultiOutputProgram } from '../../tfjs/multi-output-dispatch.js';
 import { FlatElementwiseProgram } from '../flat-elementwise-program.js';
+import { AdamWOnePassProgram } from './adamw-one-pass-program.js';
 
 // torch.lerp switches form at weight 0.5 for accuracy; `lerpHigh` = 1 selects the second form.
 const MOMENT = `
@@ -20,6 +22,17 @@ const PARAM = `
   let denom = sqrt(getExpAvgSqByOutputIndex(index)) / uniforms.bc2Sqrt + uniforms.eps;
   setOutputAtIndex(index, p + (getExpAvgByOutputIndex(index) / denom) * uniforms.negStepSize);`;
 
+/**
+ * Which form ran last (`one-pass`: one dispatch with three outputs; `programs`: three tfjs
+ * programs), `force` to pin one, and `maxWorkgroups` to shrink the one-pass grid below the
+ * device's limit: for tests and A/B measurements. Not for concurrent use.
+ */
+export const adamwHooks: { force?: AdamWForm; last?: AdamWForm; maxWorkgroups?: number } = {};
+export type AdamWForm = 'one-pass' | 'programs';
+
+const STORAGE_BUFFERS = 7; // p, g, m, v in; p', m', v' out
+const onePassAvailable = new WeakMap<WebGPUBackend, boolean>();
+
 export const adamwWebGpu: KernelFunc = ({ inputs, backend, attrs }) => {
   const b = backend as WebGPUBackend;
   const a = attrs as unknown as AdamWKernelAttrs;
@@ -30,6 +43,20 @@ export const adamwWebGpu: KernelFunc = ({ inputs, backend, attrs }) => {
   const w = 1 - a.beta1;
   // The clip coefficient, folded into both moment programs (×1 is exact when there is none).
   const gradScale = a.gradScale ?? 1;
+  const decay = a.weightDecay !== 0 ? 1 - a.lr * a.weightDecay : 1;
+  const bc2Sqrt = Math.sqrt(1 - a.beta2 ** a.step);
+  const negStepSize = -a.lr / (1 - a.beta1 ** a.step);
+
+  let available = onePassAvailable.get(b);
+  if (available === undefined) onePassAvailable.set(b, (available = canRecordMultiOutput(b, STORAGE_BUFFERS)));
+  const form: AdamWForm = n === 0 ? 'programs' : adamwHooks.force ?? (available ? 'one-pass' : 'programs');
+  adamwHooks.last = form;
+  if (form === 'one-pass') {
+    const program = new AdamWOnePassProgram(n, adamwHooks.maxWorkgroups ?? b.device.limits.maxComputeWorkgroupsPerDimension);
+    return runMultiOutputProgram(b, program, [param, grad, expAvg, expAvgSq], [param.shape, param.shape, param.shape], program.uniforms({
+      lerpHigh: w >= 0.5, w, gradScale, beta2: a.beta2, decay, bc2Sqrt, eps: a.eps, negStepSize,
+    }));
+  }
   const f32 = (x: number) => ({ type: 'float32', data: [x] });
   const i32 = (x: number) => ({ type: 'int32', data: [x] });
 
@@ -41,11 +68,9 @@ export const adamwWebGpu: KernelFunc = ({ inputs, backend, attrs }) => {
     new FlatElementwiseProgram('tl_adamw_v', ['expAvgSq', 'grad'], 'beta2 : f32, oneMinusBeta2 : f32, gradScale : f32,', SECOND_MOMENT, n),
     [flat(expAvgSq), flat(grad)], 'float32', [f32(a.beta2), f32(1 - a.beta2), f32(gradScale)],
   );
-  const stepSize = a.lr / (1 - a.beta1 ** a.step);
   const p = b.runWebGPUProgram(
     new FlatElementwiseProgram('tl_adamw_p', ['param', 'expAvg', 'expAvgSq'], 'decay : f32, bc2Sqrt : f32, eps : f32, negStepSize : f32,', PARAM, n),
-    [flat(param), m, v], 'float32',
-    [f32(a.weightDecay !== 0 ? 1 - a.lr * a.weightDecay : 1), f32(Math.sqrt(1 - a.beta2 ** a.step)), f32(a.eps), f32(-stepSize)],
+    [flat(param), m, v], 'float32', [f32(decay), f32(bc2Sqrt), f32(a.eps), f32(negStepSize)],
   );
   const shaped = (t: TensorInfo): TensorInfo => ({ dataId: t.dataId, shape: param.shape, dtype: 'float32' });
   return [shaped(p), shaped(m), shaped(v)];
@@ -53,7 +78,9 @@ export const adamwWebGpu: KernelFunc = ({ inputs, backend, attrs }) => {
 
 /**
  * @tl/core's fused AdamW kernel (`TL_ADAMW_UPDATE`, contract in core's training/optim/adamw-kernel.ts)
- * for webgpu: 3 WGSL dispatches per parameter (first moment, second moment, parameter) instead of
- * ~12 elementwise kernels and their scalar uploads. Core's `AdamW` calls it whenever it is registered.
+ * for webgpu: one WGSL dispatch per parameter that writes all three results (adamw-one-pass-program.ts),
+ * or, where the device binds fewer than 7 storage buffers per shader or tfjs's internals are not as
+ * expected, three (first moment, second moment, parameter) — instead of ~12 elementwise kernels and
+ * their scalar uploads. Core's `AdamW` calls it whenever it is registered.
  */
 export const adamwWebGpuConfig: KernelConfig = { kernelName: TL_ADAMW_UPDATE, backendName: 'webgpu', kernelFunc: adamwWebGpu };

@@ -3,8 +3,9 @@ import { TL_ADAMW_UPDATE_MULTI, splitAdamWMultiCall } from '@tl/core';
 import { adamwWebGpu } from '../adamw/adamw-webgpu.js';
 
 /**
- * Every parameter's update through the per-parameter WGSL programs (TL_ADAMW_UPDATE's), from one
- * tfjs kernel call: the dispatches are the same, but tfjs's engine runs once per optimizer step
+ * Every parameter's update through the per-parameter WGSL kernel (TL_ADAMW_UPDATE's: one dispatch
+ * per parameter), from one tfjs kernel call: the dispatches are the same, but tfjs's engine runs
+ * once per optimizer step
  * instead of once per parameter (201 times for BERT-base), and its per-call bookkeeping is host
  * time the GPU waits for. (One dispatch for all parameters would need one binding per tensor,
  * past WebGPU's limit of storage buffers per shader.)
