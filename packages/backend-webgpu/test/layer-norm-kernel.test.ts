@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { TL_LAYER_NORM, TL_LAYER_NORM_BACKWARD, hasLayerNormKernels, layerNorm } from '@tl/core';
+import { TL_LAYER_NORM, TL_LAYER_NORM_BACKWARD, TL_LAYER_NORM_GAMMA_GRAD, hasLayerNormKernels, layerNorm } from '@tl/core';
 import { describe, expect, it } from 'vitest';
 import { compare, randn } from './helpers/compare-backends.js';
 import { useBackendPair } from './helpers/backend-pair-hooks.js';
@@ -9,13 +9,15 @@ import { ATOL, RTOL } from './helpers/kernel-cases.js';
  * @tl/core's `layerNorm` takes the fused TL_LAYER_NORM kernels on webgpu and composes tfjs ops on
  * cpu: the same call on both backends is the differential test (forward and all three gradients).
  */
-describe(`fused ${TL_LAYER_NORM} / ${TL_LAYER_NORM_BACKWARD} on webgpu`, () => {
+describe(`fused ${TL_LAYER_NORM} / ${TL_LAYER_NORM_BACKWARD} / ${TL_LAYER_NORM_GAMMA_GRAD} on webgpu`, () => {
   useBackendPair();
 
   const cases = [
     { name: 'BERT hidden size, eps 1e-12', shape: [33, 768], eps: 1e-12 },
     { name: 'rank 3, hidden not a multiple of 64', shape: [3, 7, 100], eps: 1e-5 },
     { name: 'hidden smaller than the workgroup', shape: [9, 10], eps: 1e-12 },
+    // dgamma's column sum over more than one 64-row block (two passes).
+    { name: 'many rows', shape: [300, 64], eps: 1e-12 },
   ];
   for (const c of cases) {
     it(`matches the op composition on cpu, forward and gradients: ${c.name}`, async () => {
@@ -42,10 +44,13 @@ describe(`fused ${TL_LAYER_NORM} / ${TL_LAYER_NORM_BACKWARD} on webgpu`, () => {
     const bwd = await tf.profile(() => tf.tidy(() => void tf.grads((a: tf.Tensor, c: tf.Tensor, d: tf.Tensor) => tf.sum(tf.mul(layerNorm(a, c, d, 1e-12), dy)))([x, g, b])));
     const names = bwd.kernels.map((k) => k.name);
     expect(names).toContain(TL_LAYER_NORM_BACKWARD);
-    for (const op of ['Mean', 'Square', 'Sub', 'Rsqrt']) expect(names).not.toContain(op);
-    // The loss's own 5 kernels + LayerNorm's 8 (the kernel twice, its backward, ones/zeros, Σ dy·x̂, Σ dy);
-    // the op composition needs ~45 for forward and backward.
-    expect(names.filter((n) => !['Reshape', 'Identity'].includes(n)).length).toBeLessThanOrEqual(13);
+    // dgamma in its own kernel: no second forward, no ones/zeros for it.
+    expect(names.filter((n) => n === TL_LAYER_NORM_GAMMA_GRAD)).toHaveLength(1);
+    expect(names.filter((n) => n === TL_LAYER_NORM)).toHaveLength(1);
+    for (const op of ['Mean', 'Square', 'Sub', 'Rsqrt', 'OnesLike', 'ZerosLike']) expect(names).not.toContain(op);
+    // The loss's own 5 kernels + LayerNorm's 4 (the kernel, its backward, dgamma, Σ dy); the op
+    // composition needs ~45 for forward and backward.
+    expect(names.filter((n) => !['Reshape', 'Identity'].includes(n)).length).toBeLessThanOrEqual(9);
     tf.dispose([x, g, b, dy]);
   });
 });

@@ -5,7 +5,7 @@ import { dropoutWebGpuConfig } from './dropout/dropout-webgpu.js';
 import { adamwMultiWebGpuConfig } from './foreach/adamw-multi-webgpu.js';
 import { globalNormWebGpuConfig } from './foreach/global-norm-webgpu.js';
 import { geluBackwardWebGpuConfig, geluWebGpuConfig } from './gelu/gelu-webgpu.js';
-import { layerNormBackwardWebGpuConfig, layerNormWebGpuConfig } from './layer-norm/layer-norm-webgpu.js';
+import { layerNormBackwardWebGpuConfig, layerNormGammaGradWebGpuConfig, layerNormWebGpuConfig } from './layer-norm/layer-norm-webgpu.js';
 import { tlMatMul } from './matmul/matmul-webgpu.js';
 import { splitKSafe } from './splitk-transpose-b.js';
 import { leadingAxesSumWebGpu } from './sum/leading-axes-sum-webgpu.js';
@@ -19,6 +19,7 @@ const FUSED: readonly tf.KernelConfig[] = [
   dropoutWebGpuConfig,
   layerNormWebGpuConfig,
   layerNormBackwardWebGpuConfig,
+  layerNormGammaGradWebGpuConfig,
   geluWebGpuConfig,
   geluBackwardWebGpuConfig,
   adamwMultiWebGpuConfig,

@@ -1,12 +1,13 @@
-import type { KernelConfig, KernelFunc, TensorInfo } from '@tensorflow/tfjs-core';
-import { util } from '@tensorflow/tfjs-core';
+import type { KernelConfig, KernelFunc, NamedAttrMap, TensorInfo } from '@tensorflow/tfjs-core';
+import { Fill, Sum, getKernel, util } from '@tensorflow/tfjs-core';
 import { webgpu_util, type WebGPUBackend, type WebGPUProgram } from '@tensorflow/tfjs-backend-webgpu';
-import { TL_LAYER_NORM, TL_LAYER_NORM_BACKWARD, type LayerNormKernelAttrs } from '@tl/core';
+import { TL_LAYER_NORM, TL_LAYER_NORM_BACKWARD, TL_LAYER_NORM_GAMMA_GRAD, type LayerNormKernelAttrs } from '@tl/core';
 
 /**
  * @tl/core's LayerNorm kernels (contract in core's nn/layer-norm-kernel.ts) for webgpu: one
  * workgroup of 64 threads per row; the row statistics are workgroup tree reductions, two-pass
- * (mean, then Σ(x − mean)²) as the op composition computes them.
+ * (mean, then Σ(x − mean)²) as the op composition computes them. dgamma is the row program's
+ * dy · x̂ and then the column sum.
  */
 const THREADS = 64;
 
@@ -109,24 +110,59 @@ const BACKWARD = `
           result[base + j] = rstd * (g - meanG - xhat * meanGX);
         }`;
 
+// dgamma's terms dy · x̂, x̂ = (x − mean) · r: the product core's composition makes of its second forward.
+const GAMMA_GRAD_TERMS = `
+        for (var j = lane; j < hidden && valid; j = j + ${THREADS}) {
+          result[base + j] = dy[base + j] * ((x[base + j] - mean) * rstd);
+        }`;
+
+/** Runs a row program over x's rows; the result has x's shape. */
+function runRowProgram(b: WebGPUBackend, shaderKey: string, variableNames: string[], body: string, named: Record<string, TensorInfo>, eps: number): TensorInfo {
+  const x = named['x']!;
+  const hidden = x.shape[x.shape.length - 1]!;
+  const rows = hidden === 0 ? 0 : util.sizeFromShape(x.shape) / hidden;
+  const flat = (t: TensorInfo): TensorInfo => ({ dataId: t.dataId, shape: [util.sizeFromShape(t.shape)], dtype: t.dtype });
+  const out = b.runWebGPUProgram(new RowProgram(shaderKey, variableNames, body, rows, hidden), variableNames.map((n) => flat(named[n]!)), 'float32', [
+    { type: 'int32', data: [rows] },
+    { type: 'int32', data: [hidden] },
+    { type: 'float32', data: [eps] },
+  ]);
+  return { dataId: out.dataId, shape: x.shape, dtype: 'float32' };
+}
+
 function rowKernel(kernelName: string, shaderKey: string, variableNames: string[], body: string): KernelConfig {
-  const kernelFunc: KernelFunc = ({ inputs, backend, attrs }) => {
-    const b = backend as WebGPUBackend;
-    const named = inputs as Record<string, TensorInfo>;
-    const x = named['x']!;
-    const hidden = x.shape[x.shape.length - 1]!;
-    const rows = hidden === 0 ? 0 : util.sizeFromShape(x.shape) / hidden;
-    const flat = (t: TensorInfo): TensorInfo => ({ dataId: t.dataId, shape: [util.sizeFromShape(t.shape)], dtype: t.dtype });
-    const { eps } = attrs as unknown as LayerNormKernelAttrs;
-    const out = b.runWebGPUProgram(new RowProgram(shaderKey, variableNames, body, rows, hidden), variableNames.map((n) => flat(named[n]!)), 'float32', [
-      { type: 'int32', data: [rows] },
-      { type: 'int32', data: [hidden] },
-      { type: 'float32', data: [eps] },
-    ]);
-    return { dataId: out.dataId, shape: x.shape, dtype: 'float32' };
-  };
+  const kernelFunc: KernelFunc = ({ inputs, backend, attrs }) =>
+    runRowProgram(backend as WebGPUBackend, shaderKey, variableNames, body, inputs as Record<string, TensorInfo>, (attrs as unknown as LayerNormKernelAttrs).eps);
   return { kernelName, backendName: 'webgpu', kernelFunc };
 }
 
 export const layerNormWebGpuConfig = rowKernel(TL_LAYER_NORM, 'tl_layer_norm', ['x', 'gamma', 'beta'], FORWARD);
 export const layerNormBackwardWebGpuConfig = rowKernel(TL_LAYER_NORM_BACKWARD, 'tl_layer_norm_backward', ['x', 'dy', 'gamma'], BACKWARD);
+
+/**
+ * TL_LAYER_NORM_GAMMA_GRAD: Σ over rows of dy · x̂, as the row program's terms (one dispatch) and
+ * the registered Sum over the leading axis (tl's column sum, sum/leading-axes-sum-webgpu.ts: one or
+ * two dispatches). Core's composition without it runs ones, zeros, the forward again, the product
+ * and the same sum: 3 dispatches instead of 6 per LayerNorm, and no second forward.
+ */
+const layerNormGammaGradWebGpu: KernelFunc = ({ inputs, backend, attrs }) => {
+  const b = backend as WebGPUBackend;
+  const named = inputs as Record<string, TensorInfo>;
+  const hidden = named['gamma']!.shape[0]!;
+  const rows = hidden === 0 ? 0 : util.sizeFromShape(named['x']!.shape) / hidden;
+  const kernel = (name: string): KernelFunc => {
+    const k = getKernel(name, 'webgpu');
+    if (!k) throw new Error(`tfjs-backend-webgpu registers no ${name} kernel (version mismatch?)`);
+    return k.kernelFunc;
+  };
+  if (rows === 0) return kernel(Fill)({ inputs: {}, backend: b, attrs: { shape: [hidden], value: 0, dtype: 'float32' } }) as TensorInfo;
+  const terms = runRowProgram(b, 'tl_layer_norm_gamma_terms', ['x', 'dy'], GAMMA_GRAD_TERMS, named, (attrs as unknown as LayerNormKernelAttrs).eps);
+  try {
+    const asRows: TensorInfo = { dataId: terms.dataId, shape: [rows, hidden], dtype: 'float32' };
+    return kernel(Sum)({ inputs: { x: asRows }, backend: b, attrs: { axis: [0], keepDims: false } as unknown as NamedAttrMap }) as TensorInfo;
+  } finally {
+    b.disposeData(terms.dataId);
+  }
+};
+
+export const layerNormGammaGradWebGpuConfig: KernelConfig = { kernelName: TL_LAYER_NORM_GAMMA_GRAD, backendName: 'webgpu', kernelFunc: layerNormGammaGradWebGpu };
