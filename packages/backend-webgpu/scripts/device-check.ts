@@ -25,6 +25,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import { AdamW, PaddingCollator, StepTimer, Trainer, TL_ADAMW_UPDATE, buildModel, createEngine, hasAdamWKernel } from '@tl/core';
 import { WebGpuBackend, withTfjsKernels, withoutTlSpeedups, type WebGpuBackendOptions } from '../src/index.js';
 import { gemmHooks } from '../src/kernels/matmul/matmul-webgpu.js';
+import { DispatchCounter } from '../src/bench/dispatch-counter.js';
 import {
   BERT_SHAPES,
   bertLogits,
@@ -415,6 +416,8 @@ interface TrainerBenchResult {
   losses: number[];
   /** The engine's tensor count was the same after every timed step (no leak). */
   tensorsFlat: boolean;
+  /** WebGPU compute dispatches per timed step (all programs, tfjs's and tl's). */
+  dispatchesPerStep: number;
   /** Kernels of one more Trainer step (wall time inflated by the profiling), when asked for. */
   profile?: ProfileSummary & { wallMs: number };
 }
@@ -441,17 +444,18 @@ async function trainerBench(size: string, shape: BertShape, batchSize: number, s
   });
   const collator = new PaddingCollator({ encode: (text) => encodings.get(text)!, padTokenId: 0 });
   const clock = new StepTimer();
+  const dispatches = new DispatchCounter();
   const outputDir = await mkdtemp(join(tmpdir(), 'tl-webgpu-trainer-'));
   const trainer = new Trainer({
     model,
     collator,
-    callbacks: [clock],
+    callbacks: [clock, dispatches],
     args: { outputDir, batchSize, maxSteps: steps + 1, learningRate: 2e-5, weightDecay: 0.01, warmupSteps: 1, shuffle: false },
   });
   const start = performance.now();
   let profiled: (ProfileSummary & { wallMs: number }) | undefined;
   try {
-    await trainer.fit(examples);
+    await trainer.fit(examples).finally(() => dispatches.dispose());
     if (profile) {
       // One more step (pipelines compiled), through a fresh Trainer on the same model: where the
       // Trainer's step spends what the stand-in's does not (clipping, dropout, syncs, ...). Being that
@@ -482,6 +486,7 @@ async function trainerBench(size: string, shape: BertShape, batchSize: number, s
     firstStepMs: clock.ends[0]! - start,
     losses: clock.losses,
     tensorsFlat: clock.tensorsFlat,
+    dispatchesPerStep: dispatches.perStep,
     profile: profiled,
   };
 }
@@ -616,7 +621,7 @@ async function main(): Promise<void> {
       const r = await trainerBench(size, shapeOf(size), args.batch, args.seq, steps, profile);
       trainerResults.push(r);
       const vsTorch = size === 'base' && r.batch === 32 && r.seq === 128 ? `, ${(r.samplesPerSecond / 534).toFixed(3)}× PyTorch fp32 (H200)` : '';
-      log(`trainer ${size} b${r.batch} s${r.seq} (@tl/core buildModel + Trainer): ${r.msPerStep.toFixed(1)} ms/step, ${r.samplesPerSecond.toFixed(1)} samples/s${vsTorch} (first step ${r.firstStepMs.toFixed(0)} ms, ${r.steps} timed steps, losses ${r.losses.map((l) => l.toFixed(4)).join(' ')}, tensors flat: ${r.tensorsFlat})`);
+      log(`trainer ${size} b${r.batch} s${r.seq} (@tl/core buildModel + Trainer): ${r.msPerStep.toFixed(1)} ms/step, ${r.samplesPerSecond.toFixed(1)} samples/s${vsTorch} (first step ${r.firstStepMs.toFixed(0)} ms, ${r.steps} timed steps, ${r.dispatchesPerStep} dispatches per step, losses ${r.losses.map((l) => l.toFixed(4)).join(' ')}, tensors flat: ${r.tensorsFlat})`);
       if (r.profile) log(`trainer ${size} profile (one step, kernel ms by op): ${JSON.stringify(r.profile)}`);
       await save();
     }
