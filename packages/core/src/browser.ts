@@ -160,4 +160,12 @@ export { layerNorm } from './nn/layer-norm.js';
 export { tfjsSeed } from './nn/tfjs-seed.js';
 export { TL_LAYER_NORM, TL_LAYER_NORM_BACKWARD, TL_LAYER_NORM_GAMMA_GRAD, hasLayerNormKernels, runLayerNormKernel, type LayerNormKernelAttrs } from './nn/layer-norm-kernel.js';
 export { TL_GELU, TL_GELU_BACKWARD, hasGeluKernels, runGeluKernel } from './nn/gelu-kernel.js';
+export {
+  TL_ATTENTION_SOFTMAX,
+  TL_ATTENTION_SOFTMAX_BACKWARD,
+  attentionSoftmaxReference,
+  hasAttentionSoftmaxKernels,
+  runAttentionSoftmaxKernel,
+  type AttentionSoftmaxAttrs,
+} from './nn/attention-softmax-kernel.js';
 export { activation, type Activation } from './nn/activations.js';

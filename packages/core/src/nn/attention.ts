@@ -1,4 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
+import { hasAttentionSoftmaxKernels, runAttentionSoftmaxKernel } from './attention-softmax-kernel.js';
 import type { DropoutContext } from './dropout.js';
 
 /** float32's lowest value, as HF uses for masked attention logits (exp underflows to exactly 0). */
@@ -14,6 +15,9 @@ export function additiveAttentionMask(attentionMask: tf.Tensor2D): tf.Tensor4D {
  * Scaled dot-product attention over already-projected q, k, v, each [batch·seq, hidden] rows (the
  * encoder's layout) or [batch, seq, hidden]: split into heads, softmax(q·kᵀ/√d + mask), dropout on
  * the probabilities, merge heads. Returns rows [batch·seq, hidden]; `maskBias` is [batch, 1, 1, seq].
+ * Where the backend registers the attention-softmax kernels (attention-softmax-kernel.ts), the
+ * scale, the mask and the softmax are one kernel each way; otherwise q is scaled before its product
+ * (a [.., seq, d] product instead of a [.., seq, seq] one) and tfjs's softmax runs.
  */
 export function scaledDotProductAttention(
   q: tf.Tensor,
@@ -28,9 +32,11 @@ export function scaledDotProductAttention(
   const h = q.shape[q.rank - 1]!;
   const d = h / numHeads;
   const split = (t: tf.Tensor) => tf.transpose(tf.reshape(t, [b, s, numHeads, d]), [0, 2, 1, 3]);
-  const qh = tf.mul(split(q), 1 / Math.sqrt(d));
-  const scores = tf.add(tf.matMul(qh, split(k), false, true), maskBias);
-  const probs = dropout.apply(tf.softmax(scores, -1), dropoutRate);
+  const scale = 1 / Math.sqrt(d);
+  const attention = hasAttentionSoftmaxKernels()
+    ? runAttentionSoftmaxKernel(tf.matMul(split(q), split(k), false, true) as tf.Tensor4D, maskBias, scale)
+    : tf.softmax(tf.add(tf.matMul(tf.mul(split(q), scale), split(k), false, true), maskBias), -1);
+  const probs = dropout.apply(attention, dropoutRate);
   const ctx = tf.matMul(probs, split(v));
   return tf.reshape(tf.transpose(ctx, [0, 2, 1, 3]), [b * s, h]);
 }
