@@ -1,6 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-backend-webgpu';
 import { adamwWebGpuConfig } from './adamw/adamw-webgpu.js';
+import { attentionSoftmaxBackwardWebGpuConfig, attentionSoftmaxWebGpuConfig } from './attention-softmax/attention-softmax-webgpu.js';
 import { dropoutWebGpuConfig } from './dropout/dropout-webgpu.js';
 import { adamwMultiWebGpuConfig } from './foreach/adamw-multi-webgpu.js';
 import { globalNormWebGpuConfig } from './foreach/global-norm-webgpu.js';
@@ -24,6 +25,8 @@ const FUSED: readonly tf.KernelConfig[] = [
   geluBackwardWebGpuConfig,
   adamwMultiWebGpuConfig,
   globalNormWebGpuConfig,
+  attentionSoftmaxWebGpuConfig,
+  attentionSoftmaxBackwardWebGpuConfig,
 ];
 /** tfjs's kernels that tl replaced, by name: tl's delegate to them, and `withTfjsKernels` swaps them back. */
 const replaced = new Map<string, { readonly tfjs: tf.KernelConfig; readonly tl: tf.KernelConfig; readonly purpose: Purpose }>();

@@ -2,6 +2,7 @@ import type { KernelConfig, KernelFunc, NamedAttrMap, TensorInfo } from '@tensor
 import { Fill, Sum, getKernel, util } from '@tensorflow/tfjs-core';
 import { webgpu_util, type WebGPUBackend, type WebGPUProgram } from '@tensorflow/tfjs-backend-webgpu';
 import { TL_LAYER_NORM, TL_LAYER_NORM_BACKWARD, TL_LAYER_NORM_GAMMA_GRAD, type LayerNormKernelAttrs } from '@tl/core';
+import { workgroupArrays, workgroupReduce } from '../workgroup-reduce.js';
 
 /**
  * @tl/core's LayerNorm kernels (contract in core's nn/layer-norm-kernel.ts) for webgpu: one
@@ -11,29 +12,10 @@ import { TL_LAYER_NORM, TL_LAYER_NORM_BACKWARD, TL_LAYER_NORM_GAMMA_GRAD, type L
  */
 const THREADS = 64;
 
-/** The row reductions the programs make; each gets its own workgroup array (see workgroupSum). */
+/** The row reductions the programs make; each gets its own workgroup array (workgroup-reduce.ts says why). */
 const REDUCTIONS = ['rowSum', 'rowSquares', 'rowG', 'rowGX'] as const;
 
-/**
- * WGSL that sets `name` to the workgroup-wide sum of `value` (every invocation runs it, in uniform
- * control flow). Each reduction has its own workgroup array: reusing one array for the next
- * reduction was seen to hand invocations past llvmpipe's first 8-wide SIMD group the *next*
- * reduction's partial sums (Dawn's GL backend defers the `let` load of the total past the following
- * writes), and a per-reduction array leaves nothing to overwrite.
- */
-function workgroupSum(name: (typeof REDUCTIONS)[number], value: string): string {
-  const partials = `tlPartials_${name}`;
-  return `
-        ${partials}[localId.x] = ${value};
-        workgroupBarrier();
-        for (var stride = ${THREADS / 2}u; stride > 0u; stride = stride / 2u) {
-          if (localId.x < stride) {
-            ${partials}[localId.x] = ${partials}[localId.x] + ${partials}[localId.x + stride];
-          }
-          workgroupBarrier();
-        }
-        let ${name} = ${partials}[0];`;
-}
+const workgroupSum = (name: (typeof REDUCTIONS)[number], value: string): string => workgroupReduce(name, value, THREADS);
 
 /** Row mean and 1/√(var + eps) of x[base, base + hidden), two-pass; loops are guarded, barriers are not. */
 const ROW_STATS = `
@@ -72,7 +54,7 @@ class RowProgram implements WebGPUProgram {
 
   getUserCode(): string {
     return `
-      ${REDUCTIONS.map((r) => `var<workgroup> tlPartials_${r} : array<f32, ${THREADS}>;`).join('\n      ')}
+      ${workgroupArrays(REDUCTIONS, THREADS)}
 
       fn main(index : i32) {
         let row = index / ${THREADS};
