@@ -1,8 +1,9 @@
 /**
  * @tl/core's real fine-tuning path (buildModel + PaddingCollator + Trainer) on torch-cpu runs the
- * fused kernels this backend registers — TL_DROPOUT, TL_LAYER_NORM(+_BACKWARD), TL_GELU(+_BACKWARD),
- * TL_ADAMW_UPDATE_MULTI, TL_GLOBAL_NORM — in place of core's tfjs-op compositions, and (dropout off) trains to the same
- * losses and weights as core's compositions on tfjs cpu.
+ * fused kernels this backend registers — TL_DROPOUT, TL_LAYER_NORM(+_BACKWARD, _GAMMA_GRAD),
+ * TL_GELU(+_BACKWARD), TL_ATTENTION_SOFTMAX(+_BACKWARD), TL_ADAMW_UPDATE_MULTI, TL_GLOBAL_NORM — in
+ * place of core's tfjs-op compositions, and (dropout off) trains to the same losses and weights as
+ * core's compositions on tfjs cpu.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -14,12 +15,15 @@ import {
   Callback,
   PaddingCollator,
   TL_ADAMW_UPDATE_MULTI,
+  TL_ATTENTION_SOFTMAX,
+  TL_ATTENTION_SOFTMAX_BACKWARD,
   TL_DROPOUT,
   TL_GELU,
   TL_GELU_BACKWARD,
   TL_GLOBAL_NORM,
   TL_LAYER_NORM,
   TL_LAYER_NORM_BACKWARD,
+  TL_LAYER_NORM_GAMMA_GRAD,
   Trainer,
   type StepContext,
 } from '@tl/core';
@@ -96,14 +100,24 @@ beforeAll(initBackends);
 afterAll(() => rmSync(outputDir, { recursive: true, force: true }));
 
 describe('the Trainer on torch-cpu', () => {
-  it('runs all seven fused kernels in a step with dropout', async () => {
+  it('runs all ten fused kernels in a step with dropout', async () => {
     await tf.setBackend('torch-cpu');
     const { kernels, calls } = await train(0.1);
-    for (const name of [TL_DROPOUT, TL_LAYER_NORM, TL_LAYER_NORM_BACKWARD, TL_GELU, TL_GELU_BACKWARD, TL_ADAMW_UPDATE_MULTI, TL_GLOBAL_NORM]) {
+    for (const name of [
+      TL_DROPOUT,
+      TL_LAYER_NORM,
+      TL_LAYER_NORM_BACKWARD,
+      TL_LAYER_NORM_GAMMA_GRAD,
+      TL_GELU,
+      TL_GELU_BACKWARD,
+      TL_ATTENTION_SOFTMAX,
+      TL_ATTENTION_SOFTMAX_BACKWARD,
+      TL_ADAMW_UPDATE_MULTI,
+      TL_GLOBAL_NORM,
+    ]) {
       expect(kernels, name).toContain(name);
     }
-    expect(kernels).not.toContain('Erf');
-    expect(kernels).not.toContain('Rsqrt');
+    for (const composed of ['Erf', 'Rsqrt', 'Softmax']) expect(kernels).not.toContain(composed);
     // Per step one optimizer kernel and one gradient-norm kernel (not Square + Sum per gradient: the
     // only Squares left are the pooler's tanh gradient, one per step).
     expect([calls(TL_ADAMW_UPDATE_MULTI), calls(TL_GLOBAL_NORM), calls('Square')]).toEqual([2, 2, 2]);

@@ -3,7 +3,8 @@
  * so the GPU machine needs only node, the bundle and the freshly built addon ($TL_TORCH_ADDON):
  *   1. every differential kernel case on `cuda` against tfjs `cpu`;
  *   2. the BERT-shaped (tiny) loss and gradients on `cuda` (fp32, and bf16 autocast loosely) vs `cpu`;
- *   3. @tl/core's fused-kernel contracts (dropout, AdamW, LayerNorm, GELU) on the device against references;
+ *   3. @tl/core's fused-kernel contracts (dropout, AdamW, global norm, LayerNorm, GELU, attention softmax)
+ *      on the device against references;
  *   4. BERT-base fine-tuning throughput through @tl/core's real Trainer (batch 32, seq 128), fp32 and
  *      bf16 autocast with the fused kernels, fp32 without them, and kernel calls per step.
  * Writes JSON to --out DIR (device-check.json) and prints a summary.
@@ -31,6 +32,7 @@ import {
 } from '@tl/core';
 // core's LayerNorm and activation functions (its nn/ modules are not part of the package's API).
 import { layerNorm } from '../../../core/src/nn/layer-norm.js';
+import { attentionSoftmaxReference, runAttentionSoftmaxKernel } from '../../../core/src/nn/attention-softmax-kernel.js';
 import { activation } from '../../../core/src/nn/activations.js';
 import { kernelCases } from '../../test/differential/cases.js';
 import { difference, evaluate } from '../../test/differential/compare.js';
@@ -248,11 +250,25 @@ async function fusedChecks(): Promise<void> {
   const lnError = Math.max(...lnWant.map((w, i) => worstRelative(lnGot[i]!, w, 1e-3 * scale(w))));
   result.layerNormGelu = { maxRelError: lnError, limit: 1e-4 };
 
-  const pass = dropoutOk && adamError < 1e-6 && normError < 1e-5 && lnError < 1e-4;
+  // Attention probabilities (TL_ATTENTION_SOFTMAX + backward) at BERT-base's size, one padded
+  // sequence, against the composition on cpu.
+  const attention = (): tf.Tensor[] => {
+    const scores = tf.randomNormal([8, 12, 128, 128], 0, 3, 'float32', 50);
+    const mask = tf.concat([tf.zeros([7, 1, 1, 128]), tf.concat([tf.zeros([1, 1, 1, 100]), tf.fill([1, 1, 1, 28], -3.4028234663852886e38)], 3)], 0);
+    const w = tf.randomNormal([8, 12, 128, 128], 0, 1, 'float32', 51);
+    const onTarget = tf.getBackend() !== 'cpu';
+    const probs = (s: tf.Tensor): tf.Tensor => (onTarget ? runAttentionSoftmaxKernel(s as tf.Tensor4D, mask as tf.Tensor4D, 0.125) : attentionSoftmaxReference(s, mask, 0.125));
+    return [probs(scores), tf.grad((s: tf.Tensor) => tf.sum(tf.mul(probs(s), w)))(scores)];
+  };
+  const [attWant, attGot] = [await valuesOn('cpu', attention), await valuesOn(target, attention)];
+  const attError = Math.max(...attWant.map((w, i) => worstRelative(attGot[i]!, w, 1e-3 * scale(w))));
+  result.attentionSoftmax = { maxRelError: attError, limit: 1e-4 };
+
+  const pass = dropoutOk && adamError < 1e-6 && normError < 1e-5 && lnError < 1e-4 && attError < 1e-4;
   report.fused = { ...result, pass };
   log(
     `fused kernels (${String(result.ptx)}): dropout exact ${dropoutOk}, AdamW ${adamError.toExponential(2)}, ` +
-      `global norm ${normError.toExponential(2)}, LayerNorm+GELU ${lnError.toExponential(2)} ${pass ? 'ok' : 'FAIL'}`,
+      `global norm ${normError.toExponential(2)}, LayerNorm+GELU ${lnError.toExponential(2)}, attention softmax ${attError.toExponential(2)} ${pass ? 'ok' : 'FAIL'}`,
   );
 }
 

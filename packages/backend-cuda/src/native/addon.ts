@@ -100,6 +100,8 @@ export interface TorchAddon {
   layerNormGammaGrad(dy: Handle, x: Handle, gamma: Handle, eps: number): void;
   gelu(x: Handle): void;
   geluBackward(dy: Handle, x: Handle): void;
+  attentionSoftmax(scores: Handle, maskBias: Handle, scale: number): void;
+  attentionSoftmaxBackward(dy: Handle, y: Handle, scale: number): void;
   /** Whether tl's PTX kernels (native/cuda_kernels.cc) are in use on CUDA, or why not. */
   cudaKernelsStatus(): string;
 }

@@ -1,5 +1,6 @@
 import { adamwKernel } from './adamw.js';
 import { adamwMultiKernel } from './adamw-multi.js';
+import { attentionSoftmaxKernels } from './attention-softmax.js';
 import { dropoutKernel } from './dropout.js';
 import { geluKernels } from './gelu.js';
 import { globalNormKernel } from './global-norm.js';
@@ -8,9 +9,10 @@ import type { TorchKernel } from '../kernel.js';
 
 /**
  * The kernels of @tl/core's fused-kernel contracts (TL_ADAMW_UPDATE(_MULTI), TL_GLOBAL_NORM,
- * TL_DROPOUT, TL_LAYER_NORM(+_BACKWARD), TL_GELU(+_BACKWARD)): core's AdamW, gradient clipping,
- * dropout, LayerNorm and GELU call them whenever the active backend registers them, and compose
- * tfjs ops otherwise. Their gradients are registered by core.
+ * TL_DROPOUT, TL_LAYER_NORM(+_BACKWARD, _GAMMA_GRAD), TL_GELU(+_BACKWARD),
+ * TL_ATTENTION_SOFTMAX(+_BACKWARD)): core's AdamW, gradient clipping, dropout, LayerNorm, GELU and
+ * attention call them whenever the active backend registers them, and compose tfjs ops otherwise.
+ * Their gradients are registered by core.
  */
 export const FUSED_KERNELS: readonly TorchKernel[] = [
   adamwKernel,
@@ -19,4 +21,5 @@ export const FUSED_KERNELS: readonly TorchKernel[] = [
   dropoutKernel,
   ...layerNormKernels,
   ...geluKernels,
+  ...attentionSoftmaxKernels,
 ];
