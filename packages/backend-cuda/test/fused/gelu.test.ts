@@ -8,7 +8,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { TL_GELU, TL_GELU_BACKWARD, hasGeluKernels } from '@tl/core';
 // core's activation table (its nn/ module is not part of the package's public API).
 import { activation } from '../../../core/src/nn/activations.js';
-import { initBackends, inputs, kernelsRun, valuesOn } from './helpers.js';
+import { expectWithin, initBackends, inputs, kernelsRun, valuesOn } from './helpers.js';
 
 beforeAll(initBackends);
 
@@ -43,17 +43,7 @@ describe('TL_GELU on torch-cpu', () => {
   it.each(CASES.map((c, i) => ({ ...c, seed: 500 + i })))('$label: y and dx match core on cpu within 1e-5', async (c) => {
     const want = await valuesOn('cpu', () => forwardAndGrad(c, c.seed));
     const got = await valuesOn('torch-cpu', () => forwardAndGrad(c, c.seed));
-    ['y', 'dx'].forEach((name, k) => {
-      const [g, w] = [got[k]!, want[k]!];
-      expect(g.length).toBe(w.length);
-      let worst = 0;
-      let at = -1;
-      for (let i = 0; i < w.length; i++) {
-        const d = Math.abs(g[i]! - w[i]!);
-        if (d > worst) [worst, at] = [d, i];
-      }
-      expect(worst, `${name}[${at}]: ${g[at]} vs ${w[at]}`).toBeLessThan(1e-5);
-    });
+    expectWithin(['y', 'dx'], got, want, 1e-5);
   });
 
   it('is one kernel each way', async () => {

@@ -3,6 +3,7 @@
  * seeded inputs that are bit-identical on each, and a comparison that names the worst element.
  */
 import * as tf from '@tensorflow/tfjs-core';
+import { expect } from 'vitest';
 import { CpuBackend } from '@tl/core';
 import { TorchCpuBackend } from '../../src/index.js';
 import { Inputs } from '../differential/random.js';
@@ -42,6 +43,25 @@ export function worstRelative(got: Float32Array, want: Float32Array, floor: numb
     if (!(error <= worst.error)) worst = { error: Number.isNaN(error) ? Infinity : error, at: i };
   }
   return worst;
+}
+
+/** The largest |got − want| over all elements, with where it occurred (-1 when all are equal). */
+export function worstAbsolute(got: Float32Array, want: Float32Array): { error: number; at: number } {
+  if (got.length !== want.length) throw new Error(`length ${got.length} vs ${want.length}`);
+  let worst = { error: 0, at: -1 };
+  for (let i = 0; i < want.length; i++) {
+    const error = Math.abs(got[i]! - want[i]!);
+    if (error > worst.error) worst = { error, at: i };
+  }
+  return worst;
+}
+
+/** Expects each named output of `got` within `limit` (absolute) of `want`'s, naming the worst element. */
+export function expectWithin(names: readonly string[], got: Float32Array[], want: Float32Array[], limit: number): void {
+  names.forEach((name, k) => {
+    const { error, at } = worstAbsolute(got[k]!, want[k]!);
+    expect(error, `${name}[${at}]: ${got[k]![at]} vs ${want[k]![at]}`).toBeLessThan(limit);
+  });
 }
 
 /** The kernel names one call of `fn` runs, with counts (tf.profile on the active backend). */

@@ -1,8 +1,8 @@
 import type { KernelConfig, KernelFunc, NamedAttrMap, TensorInfo } from '@tensorflow/tfjs-core';
 import { Fill, Sum, getKernel, util } from '@tensorflow/tfjs-core';
-import { webgpu_util, type WebGPUBackend, type WebGPUProgram } from '@tensorflow/tfjs-backend-webgpu';
+import type { WebGPUBackend } from '@tensorflow/tfjs-backend-webgpu';
 import { TL_LAYER_NORM, TL_LAYER_NORM_BACKWARD, TL_LAYER_NORM_GAMMA_GRAD, type LayerNormKernelAttrs } from '@tl/core';
-import { workgroupArrays, workgroupReduce } from '../workgroup-reduce.js';
+import { ROW_THREADS as THREADS, runRowProgram, workgroupReduce } from '../row-program.js';
 
 /**
  * @tl/core's LayerNorm kernels (contract in core's nn/layer-norm-kernel.ts) for webgpu: one
@@ -10,15 +10,14 @@ import { workgroupArrays, workgroupReduce } from '../workgroup-reduce.js';
  * (mean, then Σ(x − mean)²) as the op composition computes them. dgamma is the row program's
  * dy · x̂ and then the column sum.
  */
-const THREADS = 64;
-
-/** The row reductions the programs make; each gets its own workgroup array (workgroup-reduce.ts says why). */
+/** The row reductions the programs make; each gets its own workgroup array (row-program.ts says why). */
 const REDUCTIONS = ['rowSum', 'rowSquares', 'rowG', 'rowGX'] as const;
 
-const workgroupSum = (name: (typeof REDUCTIONS)[number], value: string): string => workgroupReduce(name, value, THREADS);
+const workgroupSum = (name: (typeof REDUCTIONS)[number], value: string): string => workgroupReduce(name, value);
 
 /** Row mean and 1/√(var + eps) of x[base, base + hidden), two-pass; loops are guarded, barriers are not. */
 const ROW_STATS = `
+        let hidden = cols;
         var sum = 0.0;
         for (var j = lane; j < hidden && valid; j = j + ${THREADS}) {
           sum = sum + x[base + j];
@@ -32,41 +31,6 @@ const ROW_STATS = `
         }
         ${workgroupSum('rowSquares', 'squares')}
         let rstd = inverseSqrt(rowSquares / f32(hidden) + uniforms.eps);`;
-
-class RowProgram implements WebGPUProgram {
-  readonly outputShape: number[];
-  readonly dispatchLayout: { x: number[] };
-  readonly dispatch: [number, number, number];
-  readonly workgroupSize: [number, number, number] = [THREADS, 1, 1];
-  readonly uniforms = 'rows : i32, hidden : i32, eps : f32,';
-
-  constructor(
-    readonly shaderKey: string,
-    readonly variableNames: string[],
-    private readonly body: string,
-    rows: number,
-    hidden: number,
-  ) {
-    this.outputShape = [rows * hidden];
-    this.dispatchLayout = webgpu_util.flatDispatchLayout([rows * THREADS]);
-    this.dispatch = webgpu_util.computeDispatch(this.dispatchLayout, [rows * THREADS], this.workgroupSize);
-  }
-
-  getUserCode(): string {
-    return `
-      ${workgroupArrays(REDUCTIONS, THREADS)}
-
-      fn main(index : i32) {
-        let row = index / ${THREADS};
-        let valid = row < uniforms.rows;
-        let hidden = uniforms.hidden;
-        let lane = i32(localId.x);
-        let base = row * hidden;
-        ${ROW_STATS}
-        ${this.body}
-      }`;
-  }
-}
 
 const FORWARD = `
         for (var j = lane; j < hidden && valid; j = j + ${THREADS}) {
@@ -98,23 +62,15 @@ const GAMMA_GRAD_TERMS = `
           result[base + j] = dy[base + j] * ((x[base + j] - mean) * rstd);
         }`;
 
-/** Runs a row program over x's rows; the result has x's shape. */
-function runRowProgram(b: WebGPUBackend, shaderKey: string, variableNames: string[], body: string, named: Record<string, TensorInfo>, eps: number): TensorInfo {
-  const x = named['x']!;
-  const hidden = x.shape[x.shape.length - 1]!;
-  const rows = hidden === 0 ? 0 : util.sizeFromShape(x.shape) / hidden;
-  const flat = (t: TensorInfo): TensorInfo => ({ dataId: t.dataId, shape: [util.sizeFromShape(t.shape)], dtype: t.dtype });
-  const out = b.runWebGPUProgram(new RowProgram(shaderKey, variableNames, body, rows, hidden), variableNames.map((n) => flat(named[n]!)), 'float32', [
-    { type: 'int32', data: [rows] },
-    { type: 'int32', data: [hidden] },
-    { type: 'float32', data: [eps] },
-  ]);
-  return { dataId: out.dataId, shape: x.shape, dtype: 'float32' };
+/** Runs a LayerNorm row program (the row statistics, then `body`) over x's rows; the result has x's shape. */
+function runLayerNormRows(b: WebGPUBackend, shaderKey: string, variableNames: string[], body: string, named: Record<string, TensorInfo>, eps: number): TensorInfo {
+  const spec = { shaderKey, variableNames, reductions: REDUCTIONS, body: ROW_STATS + body, uniforms: 'eps : f32,' };
+  return runRowProgram(b, spec, variableNames.map((n) => named[n]!), named['x']!.shape, [{ type: 'float32', data: [eps] }]);
 }
 
 function rowKernel(kernelName: string, shaderKey: string, variableNames: string[], body: string): KernelConfig {
   const kernelFunc: KernelFunc = ({ inputs, backend, attrs }) =>
-    runRowProgram(backend as WebGPUBackend, shaderKey, variableNames, body, inputs as Record<string, TensorInfo>, (attrs as unknown as LayerNormKernelAttrs).eps);
+    runLayerNormRows(backend as WebGPUBackend, shaderKey, variableNames, body, inputs as Record<string, TensorInfo>, (attrs as unknown as LayerNormKernelAttrs).eps);
   return { kernelName, backendName: 'webgpu', kernelFunc };
 }
 
@@ -138,7 +94,7 @@ const layerNormGammaGradWebGpu: KernelFunc = ({ inputs, backend, attrs }) => {
     return k.kernelFunc;
   };
   if (rows === 0) return kernel(Fill)({ inputs: {}, backend: b, attrs: { shape: [hidden], value: 0, dtype: 'float32' } }) as TensorInfo;
-  const terms = runRowProgram(b, 'tl_layer_norm_gamma_terms', ['x', 'dy'], GAMMA_GRAD_TERMS, named, (attrs as unknown as LayerNormKernelAttrs).eps);
+  const terms = runLayerNormRows(b, 'tl_layer_norm_gamma_terms', ['x', 'dy'], GAMMA_GRAD_TERMS, named, (attrs as unknown as LayerNormKernelAttrs).eps);
   try {
     const asRows: TensorInfo = { dataId: terms.dataId, shape: [rows, hidden], dtype: 'float32' };
     return kernel(Sum)({ inputs: { x: asRows }, backend: b, attrs: { axis: [0], keepDims: false } as unknown as NamedAttrMap }) as TensorInfo;
