@@ -1,4 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
+import { activation, attentionSoftmaxReference, hasAttentionSoftmaxKernels, layerNorm as coreLayerNorm, runAttentionSoftmaxKernel } from '@tl/core';
 import { randInt, randn, type InputSpec } from './compare-backends.js';
 
 /**
@@ -89,6 +90,7 @@ export function kernelCases(): Case[] {
   list.push(...withGrads('slice + concat', (x) => tf.concat([tf.slice(x!, [0, 0], [3, 5]), tf.slice(x!, [3, 0], [3, 5])], 1), [randn([6, 5], 27)], [0]));
   list.push(...withGrads('oneHot · logSoftmax cross-entropy', (x, y) => tf.neg(tf.mean(tf.sum(tf.mul(tf.logSoftmax(x!), tf.oneHot(y! as tf.Tensor1D, 7)), -1))), [randn([12, 7], 28, 3), randInt([12], 7, 29)], [0]));
   list.push({ name: 'where (mask select) + cast', fn: (x, m) => tf.where(tf.cast(m!, 'bool'), x!, tf.zerosLike(x!)), inputs: [randn([6, 10], 30), randInt([6, 10], 2, 31)] });
+  list.push(...coreFusedCases());
   list.push({ name: 'Adam-style update (sqrt, div, mul, add)', fn: (p, g, m, v) => tf.sub(p!, tf.mul(1e-3, tf.div(tf.add(tf.mul(0.9, m!), tf.mul(0.1, g!)), tf.add(tf.sqrt(tf.add(tf.mul(0.999, tf.abs(v!)), tf.mul(0.001, tf.square(g!)))), 1e-8)))), inputs: [randn([256], 32), randn([256], 33), randn([256], 34), randn([256], 35)] });
   return list;
 }
@@ -111,6 +113,22 @@ function segmentSumCases(): Case[] {
     { name: 'unsortedSegmentSum: 3-D rows [64, 3, 5]', fn: segSum(9), inputs: [randn([64, 3, 5], 42), randInt([64], 9, 43)] },
     { name: 'unsortedSegmentSum: 1-D x', fn: segSum(13), inputs: [randn([100], 44), randInt([100], 13, 45)] },
     ...withGrads('gather from a 600-row table by [8, 64] padded ids (embedding gradient)', (t, i) => tf.gather(t!, i!), [randn([600, 32], 46), padded], [0]),
+  ];
+}
+
+/**
+ * @tl/core's fused kernels as the model calls them — tl's WGSL kernels on webgpu, core's tfjs-op
+ * compositions on cpu — forward and gradients at BERT-like sizes, so the device check compares them
+ * on a real GPU too.
+ */
+function coreFusedCases(): Case[] {
+  const gelu = activation('gelu');
+  const probs = (scores: tf.Tensor, mask: tf.Tensor): tf.Tensor =>
+    hasAttentionSoftmaxKernels() ? runAttentionSoftmaxKernel(scores as tf.Tensor4D, mask as tf.Tensor4D, 0.125) : attentionSoftmaxReference(scores, mask, 0.125);
+  return [
+    ...withGrads('core layerNorm (TL_LAYER_NORM kernels on webgpu)', (x, g, b) => coreLayerNorm(x!, g!, b!, 1e-12), [randn([130, 96], 50, 2), randn([96], 51), randn([96], 52)], [0, 1, 2]),
+    ...withGrads('core gelu (TL_GELU kernels on webgpu)', (x) => gelu(x!), [randn([33, 65], 53, 3)], [0]),
+    ...withGrads('core attention softmax (TL_ATTENTION_SOFTMAX kernels on webgpu)', (s, m) => probs(s!, m!), [randn([2, 3, 17, 70], 54, 3), maskInput([2, 1, 1, 70], 55)], [0]),
   ];
 }
 
