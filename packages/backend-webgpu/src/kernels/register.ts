@@ -11,6 +11,7 @@ import { tlMatMul } from './matmul/matmul-webgpu.js';
 import { splitKSafe } from './splitk-transpose-b.js';
 import { leadingAxesSumWebGpu } from './sum/leading-axes-sum-webgpu.js';
 import { unsortedSegmentSumWebGpu } from './unsorted-segment-sum/unsorted-segment-sum-webgpu.js';
+import { webgpuKernel } from './webgpu-kernel.js';
 
 const BACKEND = 'webgpu';
 let registered = false;
@@ -41,26 +42,20 @@ type Purpose = 'fix' | 'speed';
 export function registerWebGpuKernels(): void {
   if (registered) return;
   registered = true;
-  const transpose = requireKernel(tf.Transpose).kernelFunc;
-  for (const name of [tf.BatchMatMul, tf._FusedMatMul]) replaceKernel(splitKSafe(requireKernel(name), transpose), 'fix');
+  const transpose = webgpuKernel(tf.Transpose).kernelFunc;
+  for (const name of [tf.BatchMatMul, tf._FusedMatMul]) replaceKernel(splitKSafe(webgpuKernel(name), transpose), 'fix');
   // tl's GEMM over the fixed kernel: what it declines goes to the fix, and withTfjsKernels /
   // withoutTlSpeedups swap back to the fix (tfjs + its bug fix), not to tfjs's raw kernel.
-  for (const name of [tf.BatchMatMul, tf._FusedMatMul]) replaceKernel(tlMatMul(requireKernel(name)), 'speed');
-  replaceKernel(unsortedSegmentSumWebGpu(requireKernel(tf.UnsortedSegmentSum), requireKernel(tf.Fill).kernelFunc), 'speed');
-  replaceKernel(leadingAxesSumWebGpu(requireKernel(tf.Sum)), 'speed');
+  for (const name of [tf.BatchMatMul, tf._FusedMatMul]) replaceKernel(tlMatMul(webgpuKernel(name)), 'speed');
+  replaceKernel(unsortedSegmentSumWebGpu(webgpuKernel(tf.UnsortedSegmentSum), webgpuKernel(tf.Fill).kernelFunc), 'speed');
+  replaceKernel(leadingAxesSumWebGpu(webgpuKernel(tf.Sum)), 'speed');
   for (const config of FUSED) {
     if (!tf.getKernel(config.kernelName, BACKEND)) tf.registerKernel(config);
   }
 }
 
-function requireKernel(name: string): tf.KernelConfig {
-  const k = tf.getKernel(name, BACKEND);
-  if (!k) throw new Error(`tfjs-backend-webgpu registers no ${name} kernel (version mismatch?)`);
-  return k;
-}
-
 function replaceKernel(config: tf.KernelConfig, purpose: Purpose): void {
-  replaced.set(config.kernelName, { tfjs: requireKernel(config.kernelName), tl: config, purpose });
+  replaced.set(config.kernelName, { tfjs: webgpuKernel(config.kernelName), tl: config, purpose });
   tf.unregisterKernel(config.kernelName, BACKEND);
   tf.registerKernel(config);
 }

@@ -2,6 +2,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import type { KernelConfig, KernelFunc, NamedTensorInfoMap, TensorInfo } from '@tensorflow/tfjs-core';
 import type { WebGPUBackend } from '@tensorflow/tfjs-backend-webgpu';
 import { TL_GLOBAL_NORM, globalNormInputName } from '@tl/core';
+import { webgpuKernel } from '../webgpu-kernel.js';
 import { SUM_SQUARES_MAX_INPUTS, SUM_SQUARES_WORKGROUPS, SumOfSquaresProgram } from './sum-of-squares-program.js';
 
 /**
@@ -14,7 +15,7 @@ import { SUM_SQUARES_MAX_INPUTS, SUM_SQUARES_WORKGROUPS, SumOfSquaresProgram } f
 const globalNormWebGpu: KernelFunc = ({ inputs, backend }) => {
   const b = backend as WebGPUBackend;
   const run = (name: string, kernelInputs: NamedTensorInfoMap, attrs: Record<string, unknown> = {}): TensorInfo =>
-    kernel(name)({ inputs: kernelInputs, backend: b, attrs: attrs as tf.NamedAttrMap }) as TensorInfo;
+    webgpuKernel(name).kernelFunc({ inputs: kernelInputs, backend: b, attrs: attrs as tf.NamedAttrMap }) as TensorInfo;
   // Empty tensors add nothing (and a zero-size buffer cannot be bound).
   const xs = Object.keys(inputs)
     .map((_, i) => (inputs as NamedTensorInfoMap)[globalNormInputName(i)]!)
@@ -42,12 +43,6 @@ const globalNormWebGpu: KernelFunc = ({ inputs, backend }) => {
     b.disposeData(total.dataId);
   }
 };
-
-function kernel(name: string): KernelFunc {
-  const k = tf.getKernel(name, 'webgpu');
-  if (!k) throw new Error(`tfjs-backend-webgpu registers no ${name} kernel (version mismatch?)`);
-  return k.kernelFunc;
-}
 
 /** @tl/core's TL_GLOBAL_NORM (contract in core's training/gradients/global-norm-kernel.ts) for webgpu. */
 export const globalNormWebGpuConfig: KernelConfig = { kernelName: TL_GLOBAL_NORM, backendName: 'webgpu', kernelFunc: globalNormWebGpu };

@@ -1,8 +1,9 @@
 import type { KernelConfig, KernelFunc, NamedAttrMap, TensorInfo } from '@tensorflow/tfjs-core';
-import { Fill, Sum, getKernel, util } from '@tensorflow/tfjs-core';
+import { Fill, Sum, util } from '@tensorflow/tfjs-core';
 import type { WebGPUBackend } from '@tensorflow/tfjs-backend-webgpu';
 import { TL_LAYER_NORM, TL_LAYER_NORM_BACKWARD, TL_LAYER_NORM_GAMMA_GRAD, type LayerNormKernelAttrs } from '@tl/core';
 import { ROW_THREADS as THREADS, runRowProgram, workgroupReduce } from '../row-program.js';
+import { webgpuKernel } from '../webgpu-kernel.js';
 
 /**
  * @tl/core's LayerNorm kernels (contract in core's nn/layer-norm-kernel.ts) for webgpu: one
@@ -88,16 +89,11 @@ const layerNormGammaGradWebGpu: KernelFunc = ({ inputs, backend, attrs }) => {
   const named = inputs as Record<string, TensorInfo>;
   const hidden = named['gamma']!.shape[0]!;
   const rows = hidden === 0 ? 0 : util.sizeFromShape(named['x']!.shape) / hidden;
-  const kernel = (name: string): KernelFunc => {
-    const k = getKernel(name, 'webgpu');
-    if (!k) throw new Error(`tfjs-backend-webgpu registers no ${name} kernel (version mismatch?)`);
-    return k.kernelFunc;
-  };
-  if (rows === 0) return kernel(Fill)({ inputs: {}, backend: b, attrs: { shape: [hidden], value: 0, dtype: 'float32' } }) as TensorInfo;
+  if (rows === 0) return webgpuKernel(Fill).kernelFunc({ inputs: {}, backend: b, attrs: { shape: [hidden], value: 0, dtype: 'float32' } }) as TensorInfo;
   const terms = runLayerNormRows(b, 'tl_layer_norm_gamma_terms', ['x', 'dy'], GAMMA_GRAD_TERMS, named, (attrs as unknown as LayerNormKernelAttrs).eps);
   try {
     const asRows: TensorInfo = { dataId: terms.dataId, shape: [rows, hidden], dtype: 'float32' };
-    return kernel(Sum)({ inputs: { x: asRows }, backend: b, attrs: { axis: [0], keepDims: false } as unknown as NamedAttrMap }) as TensorInfo;
+    return webgpuKernel(Sum).kernelFunc({ inputs: { x: asRows }, backend: b, attrs: { axis: [0], keepDims: false } as unknown as NamedAttrMap }) as TensorInfo;
   } finally {
     b.disposeData(terms.dataId);
   }
