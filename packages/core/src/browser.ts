@@ -144,6 +144,7 @@ export { frozenOutputs, type Pooling, type FrozenOutputs, type FrozenOutputsOpti
 export { meanStd, gainPoints, relativeErrorReduction, dataEfficiency, type CurvePoint, type DataEfficiency } from './transfer/experiment/transfer-metrics.js';
 // Kernel contracts that backends (e.g. @tl/backend-webgpu) implement, and the ops that call them.
 export { TL_ADAMW_UPDATE, hasAdamWKernel, runAdamWKernel, type AdamWKernelInputs, type AdamWKernelAttrs } from './training/optim/adamw-kernel.js';
+export { adamwFloat32Constants, type AdamWFloat32Constants } from './training/optim/adamw-float32.js';
 export {
   TL_ADAMW_UPDATE_MULTI,
   ADAMW_KERNEL_INPUTS,

@@ -1,3 +1,4 @@
+import type { AdamWFloat32Constants } from '@tl/core';
 import type { MultiOutputProgram, ProgramUniform } from '../../tfjs/multi-output-dispatch.js';
 
 const WORKGROUP = 64;
@@ -21,13 +22,13 @@ export class AdamWOnePassProgram implements MultiOutputProgram {
     this.stride = groups * WORKGROUP;
   }
 
-  /** The uniforms in the order of the shader's struct. */
-  uniforms(u: { lerpHigh: boolean; w: number; gradScale: number; beta2: number; decay: number; bc2Sqrt: number; eps: number; negStepSize: number }): ProgramUniform {
+  /** The uniforms in the order of the shader's struct, from core's float32 constants of the update. */
+  uniforms(c: AdamWFloat32Constants): ProgramUniform {
     const u32 = (x: number) => ({ type: 'uint32' as const, data: [x] });
     const f32 = (x: number) => ({ type: 'float32' as const, data: [x] });
     return [
-      u32(this.size), u32(this.stride), u32(u.lerpHigh ? 1 : 0), f32(u.w), f32(u.gradScale),
-      f32(u.beta2), f32(1 - u.beta2), f32(u.decay), f32(u.bc2Sqrt), f32(u.eps), f32(u.negStepSize),
+      u32(this.size), u32(this.stride), u32(c.lerpSmall ? 0 : 1), f32(c.lerpWeight), f32(c.gradScale),
+      f32(c.beta2), f32(c.oneMinusBeta2), f32(c.decay), f32(c.biasCorrection2Sqrt), f32(c.eps), f32(c.negStepSize),
     ];
   }
 

@@ -1,7 +1,7 @@
 import type { KernelConfig, KernelFunc, TensorInfo } from '@tensorflow/tfjs-core';
 import { util } from '@tensorflow/tfjs-core';
 import type { WebGPUBackend } from '@tensorflow/tfjs-backend-webgpu';
-import { TL_ADAMW_UPDATE, type AdamWKernelAttrs } from '@tl/core';
+import { TL_ADAMW_UPDATE, adamwFloat32Constants, type AdamWKernelAttrs } from '@tl/core';
 import { canRecordMultiOutput, runMultiOutputProgram } from '../../tfjs/multi-output-dispatch.js';
 import { FlatElementwiseProgram } from '../flat-elementwise-program.js';
 import { AdamWOnePassProgram } from './adamw-one-pass-program.js';
@@ -40,12 +40,9 @@ export const adamwWebGpu: KernelFunc = ({ inputs, backend, attrs }) => {
   const n = util.sizeFromShape(param.shape);
   // Flat views of the same buffers: the programs index linearly.
   const flat = (t: TensorInfo): TensorInfo => ({ dataId: t.dataId, shape: [n], dtype: t.dtype });
-  const w = 1 - a.beta1;
-  // The clip coefficient, folded into both moment programs (×1 is exact when there is none).
-  const gradScale = a.gradScale ?? 1;
-  const decay = a.weightDecay !== 0 ? 1 - a.lr * a.weightDecay : 1;
-  const bc2Sqrt = Math.sqrt(1 - a.beta2 ** a.step);
-  const negStepSize = -a.lr / (1 - a.beta1 ** a.step);
+  // The update's scalars as core's op sequence rounds them (float32, as the uniforms hold them);
+  // the clip coefficient (gradScale) is folded into both moments (×1 is exact when there is none).
+  const c = adamwFloat32Constants(a);
 
   let available = onePassAvailable.get(b);
   if (available === undefined) onePassAvailable.set(b, (available = canRecordMultiOutput(b, STORAGE_BUFFERS)));
@@ -53,24 +50,22 @@ export const adamwWebGpu: KernelFunc = ({ inputs, backend, attrs }) => {
   adamwHooks.last = form;
   if (form === 'one-pass') {
     const program = new AdamWOnePassProgram(n, adamwHooks.maxWorkgroups ?? b.device.limits.maxComputeWorkgroupsPerDimension);
-    return runMultiOutputProgram(b, program, [param, grad, expAvg, expAvgSq], [param.shape, param.shape, param.shape], program.uniforms({
-      lerpHigh: w >= 0.5, w, gradScale, beta2: a.beta2, decay, bc2Sqrt, eps: a.eps, negStepSize,
-    }));
+    return runMultiOutputProgram(b, program, [param, grad, expAvg, expAvgSq], [param.shape, param.shape, param.shape], program.uniforms(c));
   }
   const f32 = (x: number) => ({ type: 'float32', data: [x] });
   const i32 = (x: number) => ({ type: 'int32', data: [x] });
 
   const m = b.runWebGPUProgram(
     new FlatElementwiseProgram('tl_adamw_m', ['expAvg', 'grad'], 'w : f32, lerpHigh : i32, gradScale : f32,', MOMENT, n),
-    [flat(expAvg), flat(grad)], 'float32', [f32(w), i32(w < 0.5 ? 0 : 1), f32(gradScale)],
+    [flat(expAvg), flat(grad)], 'float32', [f32(c.lerpWeight), i32(c.lerpSmall ? 0 : 1), f32(c.gradScale)],
   );
   const v = b.runWebGPUProgram(
     new FlatElementwiseProgram('tl_adamw_v', ['expAvgSq', 'grad'], 'beta2 : f32, oneMinusBeta2 : f32, gradScale : f32,', SECOND_MOMENT, n),
-    [flat(expAvgSq), flat(grad)], 'float32', [f32(a.beta2), f32(1 - a.beta2), f32(gradScale)],
+    [flat(expAvgSq), flat(grad)], 'float32', [f32(c.beta2), f32(c.oneMinusBeta2), f32(c.gradScale)],
   );
   const p = b.runWebGPUProgram(
     new FlatElementwiseProgram('tl_adamw_p', ['param', 'expAvg', 'expAvgSq'], 'decay : f32, bc2Sqrt : f32, eps : f32, negStepSize : f32,', PARAM, n),
-    [flat(param), m, v], 'float32', [f32(decay), f32(bc2Sqrt), f32(a.eps), f32(negStepSize)],
+    [flat(param), m, v], 'float32', [f32(c.decay), f32(c.biasCorrection2Sqrt), f32(c.eps), f32(c.negStepSize)],
   );
   const shaped = (t: TensorInfo): TensorInfo => ({ dataId: t.dataId, shape: param.shape, dtype: 'float32' });
   return [shaped(p), shaped(m), shaped(v)];

@@ -6,7 +6,8 @@ import type { AdamWKernelAttrs } from './adamw-kernel.js';
  * + − × ÷ √ computed in double and rounded once are the correctly rounded float32 results), with
  * its scalars rounded to float32 as tfjs's scalar tensors are. So a backend that runs it gets the op
  * sequence's bits. @tl/core's wasm backend registers it (kernels/wasm/AdamWUpdate.ts): one pass and
- * three outputs instead of ~12 full-size temporaries per parameter.
+ * three outputs instead of ~12 full-size temporaries per parameter. Its scalars
+ * (`adamwFloat32Constants`, exported) are also what a GPU backend uploads as float32 uniforms.
  */
 export interface AdamWFloat32Constants {
   readonly gradScale: number;
