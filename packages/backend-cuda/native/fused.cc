@@ -7,7 +7,7 @@
 //   layerNormGammaGrad   TL_LAYER_NORM_GAMMA_GRAD: Σ dy · x̂ over rows, x̂ from native_layer_norm
 //   gelu / geluBackward  TL_GELU / TL_GELU_BACKWARD (nn/gelu-kernel.ts) = at::gelu(·, "none") and its backward
 //   attentionSoftmax(+Backward)  TL_ATTENTION_SOFTMAX(+_BACKWARD) (nn/attention-softmax-kernel.ts) =
-//                        at::softmax(mask + scale·scores) and scale · _softmax_backward_data
+//                        at::softmax(scale·scores + mask) and scale · _softmax_backward_data
 // The inputs are never written: tfjs may share a tensor's storage with others.
 #include <ATen/Parallel.h>
 

@@ -4,9 +4,9 @@ import { finiteNumber } from './attrs.js';
 
 /**
  * @tl/core's TL_ATTENTION_SOFTMAX and its backward (contract: core's nn/attention-softmax-kernel.ts):
- * softmax(mask + scale·scores) as add-with-alpha and at::softmax, and scale · _softmax_backward_data
- * (native/fused.cc) — 2 ATen kernels each way where core's composition calls 3 tfjs kernels forward
- * and 5 backward. Core registers the gradient.
+ * softmax(scale·scores + mask) as the scaled scores, the mask added in place and at::softmax, and
+ * scale · _softmax_backward_data (native/fused.cc) — one call each way where core's composition
+ * calls 3 tfjs kernels forward and 5 backward. Core registers the gradient.
  */
 export const attentionSoftmaxKernels: TorchKernel[] = [
   {

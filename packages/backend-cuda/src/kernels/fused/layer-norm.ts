@@ -3,8 +3,9 @@ import { attr, input, type TorchKernel } from '../kernel.js';
 
 /**
  * @tl/core's TL_LAYER_NORM, TL_LAYER_NORM_BACKWARD and TL_LAYER_NORM_GAMMA_GRAD (contract: core's
- * nn/layer-norm-kernel.ts): LayerNorm over the last axis as at::native_layer_norm, its dx and its
- * dgamma as at::native_layer_norm_backward (native/fused.cc). Core registers the gradient that uses them.
+ * nn/layer-norm-kernel.ts): LayerNorm over the last axis as at::native_layer_norm, its dx as
+ * at::native_layer_norm_backward, and dgamma as Σ dy · x̂ with at::sum (native/fused.cc). Core
+ * registers the gradient that uses them.
  */
 export const layerNormKernels: TorchKernel[] = [
   {
