@@ -2,6 +2,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import type { MathBackendCPU } from '@tensorflow/tfjs-backend-cpu';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createEngine } from '../../src/engine/create-engine.js';
+import { expectEachClose } from './support/expect-close.js';
 import { layerNorm } from '../../src/nn/layer-norm.js';
 import {
   TL_LAYER_NORM,
@@ -105,9 +106,7 @@ describe(`layerNorm with registered ${TL_LAYER_NORM} / ${TL_LAYER_NORM_BACKWARD}
     expect(tf.memory().numTensors).toBe(before);
     // Forward, and the backward pass: the kernel again for x̂ (dgamma) and the backward kernel (dx).
     expect(calls).toEqual({ forward: 3, backward: 1, gammaGrad: 0 });
-    fused.forEach((values, o) =>
-      values.forEach((v, i) => expect(Math.abs(v - ops[o]![i]!), `output ${o}[${i}]`).toBeLessThanOrEqual(1e-5 + 1e-5 * Math.abs(ops[o]![i]!))),
-    );
+    expectEachClose(fused, ops, 1e-5, 1e-5);
     expect(Math.max(...fused[1]!.map(Math.abs))).toBeGreaterThan(1e-2); // dx is not vacuous
   });
 
@@ -117,9 +116,7 @@ describe(`layerNorm with registered ${TL_LAYER_NORM} / ${TL_LAYER_NORM_BACKWARD}
     Object.assign(calls, { forward: 0, backward: 0, gammaGrad: 0 });
     const fused = forwardAndGrads();
     expect(calls).toEqual({ forward: 2, backward: 1, gammaGrad: 1 });
-    fused.forEach((values, o) =>
-      values.forEach((v, i) => expect(Math.abs(v - ops[o]![i]!), `output ${o}[${i}]`).toBeLessThanOrEqual(1e-5 + 1e-5 * Math.abs(ops[o]![i]!))),
-    );
+    expectEachClose(fused, ops, 1e-5, 1e-5);
     expect(Math.max(...fused[2]!.map(Math.abs))).toBeGreaterThan(1e-2); // dgamma is not vacuous
   });
 });
