@@ -37,7 +37,15 @@ interface Line {
   loss?: number;
   eval_loss?: number;
 }
-const lines = (dir: string): Line[] => readFileSync(join(dir, 'metrics.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l) as Line);
+/** metrics.jsonl without the timing fields (samples/tokens per second), which no two runs share. */
+const lines = (dir: string): Line[] =>
+  readFileSync(join(dir, 'metrics.jsonl'), 'utf8')
+    .trim()
+    .split('\n')
+    .map((l) => {
+      const { samples_per_second: _s, tokens_per_second: _t, ...rest } = JSON.parse(l) as Line & Record<string, unknown>;
+      return rest as Line;
+    });
 
 describe('tl pretrain', () => {
   let work: string;
@@ -86,6 +94,35 @@ describe('tl pretrain', () => {
     writeFileSync(ft, corpus(8).map((text, i) => JSON.stringify({ text, label: i % 2 })).join('\n') + '\n');
     const f = await runTl(['finetune', '--model', out, '--train', ft, '--output-dir', join(work, 'cls'), '--max-steps', '2', '--batch-size', '4']);
     expect(f.status, f.stderr).toBe(0);
+  });
+
+  it('--pack: a corpus of several files in blocks of --max-length; tokens/s and held-out masked-token accuracy logged; loss falls', async () => {
+    const out = join(work, 'packed');
+    const second = join(work, 'second.txt');
+    writeFileSync(second, corpus(200, 500).join('\n') + '\n');
+    const r = await runTl([
+      'pretrain', '--config', config, '--corpus', train, '--corpus', second, '--eval', heldOut, '--pack', '--max-length', '32',
+      '--output-dir', out, '--backend', 'wasm', '--max-steps', '60', '--batch-size', '16', '--lr', '2e-3', '--warmup-ratio', '0.1',
+      '--eval-strategy', 'steps', '--eval-steps', '20', '--vocab-size', '160', '--seed', '3',
+    ]);
+    expect(r.status, r.stderr).toBe(0);
+    // 600 sentences of 13-14 tokens with [CLS]/[SEP]: ~8 000 tokens, so ~250 blocks of 32, none padded.
+    const packed = /packed .*corpus\.txt, .*second\.txt: 600 texts, (\d+) tokens into (\d+) blocks of 32 \((\d+) left over\)/.exec(r.stderr);
+    expect(packed, r.stderr).not.toBeNull();
+    const [tokens, blocks, left] = packed!.slice(1).map(Number) as [number, number, number];
+    expect(blocks * 32 + left).toBe(tokens);
+    expect(left).toBeLessThan(32);
+    const all = readFileSync(join(out, 'metrics.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l) as Line & Record<string, number>);
+    const steps = all.filter((l) => l.loss !== undefined);
+    expect(steps).toHaveLength(60);
+    // Every step is 16 full blocks: tokens/s is exactly 32 × samples/s (both rounded to 0.01).
+    for (const l of steps) expect(Math.abs(l['tokens_per_second']! - 32 * l['samples_per_second']!)).toBeLessThan(0.5);
+    const evals = all.filter((l) => l.eval_loss !== undefined);
+    expect(evals).toHaveLength(3);
+    expect(evals.at(-1)!.eval_loss!).toBeLessThan(evals[0]!.eval_loss! - 0.5);
+    expect(evals.at(-1)!['eval_accuracy']!).toBeGreaterThan(evals[0]!['eval_accuracy']!);
+    expect(evals.at(-1)!['eval_accuracy']!).toBeGreaterThan(0.2);
+    expect(r.stderr).toMatch(/eval masked-token accuracy \d+\.\d%/);
   });
 
   it('--resume continues bit-identically: masks depend on (seed, step) only (whole-word masking, cpu)', async () => {

@@ -118,6 +118,8 @@ export { dropoutSeed } from './training/loop/dropout-seed.js';
 export { EarlyStopping, type EarlyStoppingOptions } from './training/callbacks/early-stopping.js';
 export { LearningRateMonitor, type LearningRateRecord } from './training/callbacks/learning-rate-monitor.js';
 export { StepTimer } from './training/callbacks/step-timer.js';
+export { stepThroughput, type StepFields, type StepThroughputOptions } from './training/callbacks/step-throughput.js';
+export { packSequences, isPreEncoded, type PackedCorpus, type PackSequencesOptions, type PreEncodedExample } from './data/packing/pack-sequences.js';
 // Data: label maps, seeded batching, collators.
 export { sortedLabelMap, labelMapFromLabel2Id, indexLabelMap, type LabelMap } from './data/labels/label-map.js';
 export { SeededRandom } from './data/random/seeded-random.js';

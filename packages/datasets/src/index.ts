@@ -11,3 +11,8 @@ export { messageBody, tidyText, type MessageBody } from './spam-assassin/message
 export { spamAssassinTask, type SpamAssassinExample, type SpamAssassinTaskOptions } from './spam-assassin/spam-assassin-task.js';
 export { writeTaskJsonl, type WriteTaskJsonlOptions, type TaskJsonlFiles } from './export/write-task-jsonl.js';
 export { stratifiedSplit, mixedHash } from './splits/stratified-split.js';
+export { readBrownCorpus, brownCorpusPath, parseBrownFile, parseBrownCategories, brownText, brownWordCount, type BrownDocument, type BrownSentence, type BrownToken } from './brown/brown-corpus.js';
+export { brownGenreTask, brownDocumentSplits, BROWN_DOCUMENT_SPLIT, type BrownExample, type BrownGenreTaskOptions } from './brown/brown-tasks.js';
+export { readNlpCorpus, nlpCorpusPath, type NlpCorpusSentence } from './nlp-corpus/nlp-corpus.js';
+export { readGcide, entryProse, decodeDictdNumber, GCIDE_DICT, GCIDE_INDEX, type GcideEntry, type ReadGcideOptions } from './gcide/gcide.js';
+export { buildPretrainingCorpus, CORPUS_SOURCES, type CorpusDocument, type CorpusSourceName, type CorpusSourceInfo, type PretrainingCorpus, type PretrainingCorpusOptions, type SourceStats } from './pretraining/pretraining-corpus.js';

@@ -4,8 +4,11 @@ import { Command, Option } from 'commander';
 import {
   buildModel,
   fromPretrained,
+  JsonlMetricsLogger,
   MaskedLmCollator,
+  packSequences,
   parseJsonObject,
+  stepThroughput,
   resolvePretrained,
   savePretrained,
   TextTokenizer,
@@ -31,8 +34,9 @@ import {
 interface PretrainFlags extends TrainerFlags {
   config?: string;
   model?: string;
-  corpus: string;
-  eval?: string;
+  corpus: string[];
+  eval?: string[];
+  pack?: boolean;
   textField?: string;
   tokenizer?: string;
   vocabSize?: number;
@@ -91,13 +95,25 @@ async function modelFor(flags: PretrainFlags, config: Record<string, unknown>, t
   );
 }
 
+function collect(value: string, previous: string[] | undefined): string[] {
+  return [...(previous ?? []), value];
+}
+
+/** Texts of every file, in the order given (each file read as `readCorpus` reads one). */
+async function readCorpusFiles(paths: readonly string[], textField: string | undefined): Promise<string[]> {
+  const texts: string[] = [];
+  for (const path of paths) for (const t of await readCorpus(path, { textField })) texts.push(t);
+  return texts;
+}
+
 export function pretrainCommand(): Command {
   const command = new Command('pretrain')
     .description('masked-LM pretraining (BERT 80/10/10 masking) of an encoder built from an HF config, or further pretraining of a model')
     .addOption(new Option('--config <config.json>', 'HF config of the model to build (model_type bert, roberta, distilbert)').conflicts('model'))
     .option('--model <dir|id>', 'continue pretraining this model instead (domain-adaptive pretraining)')
-    .requiredOption('--corpus <file>', 'text, one per line, or JSONL (.jsonl or with --text-field)')
-    .option('--eval <file>', 'held-out text in the same format: eval_loss is the masked-LM loss on fixed masks')
+    .requiredOption('--corpus <file>', 'text, one per line, or JSONL (.jsonl or with --text-field); repeat for a corpus of several files', collect, [])
+    .option('--eval <file>', 'held-out text in the same format (repeatable): eval_loss and eval_accuracy over its masked tokens, on fixed masks', collect)
+    .option('--pack', 'concatenate the tokenized texts and cut them into blocks of exactly --max-length tokens (HF run_mlm\'s group_texts); default: one text per sequence, truncated')
     .option('--text-field <name>', 'JSONL field holding the text (default: text)')
     .requiredOption('--output-dir <dir>', 'where metrics.jsonl, checkpoints and the model go (an HF *ForMaskedLM folder)')
     .option('--tokenizer <dir>', 'use this folder\'s tokenizer.json instead of training one on the corpus')
@@ -117,8 +133,8 @@ export function pretrainCommand(): Command {
       const config = parseJsonObject(await readFile(configPath, 'utf8').catch((e: Error) => {
         throw new TlError('CONFIG', `${configPath}: cannot read: ${e.message}`, { cause: e });
       }), configPath, 'CONFIG');
-      const texts = await readCorpus(flags.corpus, { textField: flags.textField });
-      const evalTexts = flags.eval ? await readCorpus(flags.eval, { textField: flags.textField }) : undefined;
+      const texts = await readCorpusFiles(flags.corpus, flags.textField);
+      const evalTexts = flags.eval ? await readCorpusFiles(flags.eval, flags.textField) : undefined;
       const maxLength = Math.min(flags.maxLength ?? 128, usablePositions(config));
 
       const { tokenizer, files, fromDir } = await tokenizerFor(flags, texts, config, maxLength, modelDir);
@@ -138,20 +154,35 @@ export function pretrainCommand(): Command {
         seed: flags.seed,
         ...(flags.wholeWordMask && { wholeWord: wordBoundaryOf(files.tokenizerJson, tokenizer.source) }),
       });
-      const asExamples = (list: readonly string[]): Example[] => list.map((text) => ({ text, label: 0 }));
+      const asExamples = async (list: readonly string[], what: string): Promise<Example[]> => {
+        if (!flags.pack) return list.map((text) => ({ text, label: 0 }));
+        const packed = await packSequences(tokenizer, list, { maxLength });
+        if (packed.blocks.length === 0) throw new TlError('INPUT', `${what}: ${packed.tokens} tokens, fewer than one block of --max-length ${maxLength}`);
+        process.stderr.write(`tl: packed ${what}: ${list.length} texts, ${packed.tokens} tokens into ${packed.blocks.length} blocks of ${maxLength} (${packed.dropped} left over)\n`);
+        return packed.blocks;
+      };
+      const train = await asExamples(texts, flags.corpus.join(', '));
+      const heldout = evalTexts && (await asExamples(evalTexts, flags.eval!.join(', ')));
+      const samplesPerStep = flags.batchSize * flags.gradAccum;
+      const callbacks = trainerCallbacks(flags).map((c) =>
+        c instanceof JsonlMetricsLogger
+          ? new JsonlMetricsLogger(c.path, { fields: [stepThroughput({ samplesPerStep, ...(flags.pack && { tokensPerStep: samplesPerStep * maxLength }) })] })
+          : c,
+      );
       const trainer = new Trainer({
         model,
         collator,
-        args: trainingArgsFromFlags(flags, evalTexts !== undefined),
-        callbacks: trainerCallbacks(flags),
+        args: trainingArgsFromFlags(flags, heldout !== undefined),
+        callbacks,
         tokenizerFiles: files,
       });
-      const result = await trainer.fit(asExamples(texts), evalTexts && asExamples(evalTexts), { resumeFrom: resumeFrom(flags) });
+      const result = await trainer.fit(train, heldout, { resumeFrom: resumeFrom(flags) });
       await savePretrained(flags.outputDir, model, fromDir === undefined ? {} : { tokenizerFrom: fromDir });
       const evalLoss = result.metrics['eval_loss'];
+      const evalAccuracy = result.metrics['eval_accuracy'];
       process.stderr.write(
         `tl: pretrained ${result.steps} steps, final loss ${result.finalLoss.toFixed(4)}` +
-          `${evalLoss !== undefined ? `, eval loss ${evalLoss.toFixed(4)}` : ''}${result.stopReason ? ` (${result.stopReason})` : ''}; model saved in ${flags.outputDir}\n`,
+          `${evalLoss !== undefined ? `, eval loss ${evalLoss.toFixed(4)}` : ''}${evalAccuracy !== undefined ? `, eval masked-token accuracy ${(100 * evalAccuracy).toFixed(1)}%` : ''}${result.stopReason ? ` (${result.stopReason})` : ''}; model saved in ${flags.outputDir}\n`,
       );
       trainer.dispose();
       model.dispose();

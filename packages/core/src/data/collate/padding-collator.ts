@@ -1,6 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { TlError } from '../../errors/tl-error.js';
 import type { Example } from '../../training/trainer.js';
+import { isPreEncoded } from '../packing/pack-sequences.js';
 import type { CollatedBatch, Collator } from './collator.js';
 
 /** One tokenized example, special tokens included, not padded. */
@@ -39,6 +40,7 @@ export class PaddingCollator implements Collator {
   }
 
   encoded(example: Example): EncodedExample {
+    if (isPreEncoded(example)) return example.encoded;
     let e = this.cache.get(example);
     if (!e) {
       e = this.o.encode(example.text, example.textPair);

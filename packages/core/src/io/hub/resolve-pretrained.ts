@@ -14,6 +14,7 @@ import { fetchFileMetadata } from './file-metadata.js';
 import { hubDownload } from './hub-download.js';
 import { resolveHubSettings, type HubOptions, type HubSettings } from './hub-settings.js';
 import { RepoCache } from './repo-cache.js';
+import { shippedModelFolder } from './shipped-models.js';
 
 export interface ResolvePretrainedOptions extends HubOptions {
   /** Require tokenizer.json in the repo (default true: tl tokenizes with it). */
@@ -30,6 +31,7 @@ const PICKLE_WEIGHT_FILES = ['pytorch_model.bin', 'pytorch_model.bin.index.json'
  * Turns a local folder or a Hub model id into a local checkpoint folder.
  *
  * - An existing path is returned unchanged.
+ * - A short id of a model shipped in @tl/models (`tl-bert-en-small`) gives its folder, offline.
  * - `name` or `org/name` is fetched from `{endpoint}/{id}/resolve/{revision}/{file}` into the
  *   huggingface_hub cache (so Python tools share it) and the snapshot folder
  *   `…/models--org--name/snapshots/<commit>` is returned: config.json, model.safetensors or the
@@ -41,6 +43,8 @@ const PICKLE_WEIGHT_FILES = ['pytorch_model.bin', 'pytorch_model.bin.index.json'
  */
 export async function resolvePretrained(idOrPath: string, options: ResolvePretrainedOptions = {}): Promise<string> {
   if (await isLocalFolder(idOrPath)) return idOrPath;
+  const shipped = shippedModelFolder(idOrPath);
+  if (shipped !== undefined) return shipped;
   if (looksLikePath(idOrPath)) throw new TlError('CHECKPOINT', `${idOrPath}: no such folder`);
   if (!isRepoId(idOrPath)) {
     throw new TlError('HUB', `"${idOrPath}" is neither an existing folder nor a Hub model id like "org/name"`);

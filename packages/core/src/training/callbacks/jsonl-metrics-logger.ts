@@ -1,6 +1,7 @@
 import { appendFileSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { Callback, type CheckpointContext, type EvaluationContext, type HookContext, type StepContext } from '../callback.js';
+import type { StepFields } from './step-throughput.js';
 
 /**
  * Writes metrics as JSON lines: one per optimizer step `{"step","loss","lr","epoch","grad_norm"}`
@@ -16,12 +17,16 @@ export class JsonlMetricsLogger extends Callback {
   private inStep = false;
   private resumed = false;
 
+  private readonly fields: readonly StepFields[];
+
+  /** `fields` add their values to every step line (e.g. `stepThroughput`'s samples and tokens per second). */
   constructor(
     readonly path: string,
-    options: { name?: string } = {},
+    options: { name?: string; fields?: readonly StepFields[] } = {},
   ) {
     super();
     this.name = options.name ?? 'jsonl-metrics-logger';
+    this.fields = options.fields ?? [];
   }
 
   override onLoad(ctx: CheckpointContext): void {
@@ -69,6 +74,7 @@ export class JsonlMetricsLogger extends Callback {
         epoch: round(ctx.state.epoch),
         grad_norm: ctx.gradNorm ?? null,
         ...(ctx.skipped && { skipped: true }),
+        ...Object.assign({}, ...this.fields.map((f) => f(ctx))),
       }),
     );
     for (const line of this.pendingEval) this.write(line);

@@ -31,6 +31,10 @@ export interface EvaluateOptions {
  * Runs the model in eval mode over `examples` in order and returns `eval_loss` (mean over examples,
  * as HF averages per-example repeated batch losses) plus the prefixed metrics. Only the loss and the
  * logits leave each batch's tidy, so evaluation does not grow the tensor count.
+ *
+ * A masked LM instead reports the loss per predicted token (the mean over every masked position of
+ * the set, not over batches of unequal mask counts) and `eval_accuracy`, the share of masked
+ * positions whose argmax is the original token: the two numbers pretraining is judged by.
  */
 export async function evaluateModel(
   model: Model,
@@ -39,6 +43,7 @@ export async function evaluateModel(
   options: EvaluateOptions,
 ): Promise<Record<string, number>> {
   if (examples.length === 0) throw new TlError('INPUT', 'the evaluation set is empty');
+  if (model.task === 'masked-lm') return evaluateMaskedLm(model, collator, examples, options.batchSize);
   let lossSum = 0;
   const chunks: Float32Array[] = [];
   let rowShape: number[] | undefined;
@@ -81,4 +86,37 @@ export async function evaluateModel(
     for (const [k, v] of Object.entries(computed)) metrics[k.startsWith('eval_') ? k : `eval_${k}`] = v;
   }
   return metrics;
+}
+
+async function evaluateMaskedLm(model: Model, collator: Collator, examples: readonly Example[], batchSize: number): Promise<Record<string, number>> {
+  let lossSum = 0;
+  let correct = 0;
+  let predicted = 0;
+  for (let start = 0; start < examples.length; start += batchSize) {
+    const batch = collator.collate(examples.slice(start, start + batchSize));
+    try {
+      const stats = tf.tidy(() => {
+        const out = model.forward(batch.inputs, { training: false });
+        if (!out.logits) throw new TlError('MODEL', 'evaluate: the masked-lm model returns no logits');
+        const vocab = out.logits.shape[out.logits.shape.length - 1]!;
+        const labels = tf.reshape(tf.cast(batch.labels as tf.Tensor, 'int32'), [-1]);
+        const keep = tf.notEqual(labels, -100);
+        const hits = tf.logicalAnd(keep, tf.equal(tf.argMax(tf.reshape(out.logits, [-1, vocab]), -1), labels));
+        const count = tf.sum(tf.cast(keep, 'float32'));
+        return tf.stack([tf.mul(model.loss(out, batch.labels), count), tf.sum(tf.cast(hits, 'float32')), count]);
+      });
+      try {
+        const [l, c, n] = await stats.data();
+        lossSum += l!;
+        correct += c!;
+        predicted += n!;
+      } finally {
+        stats.dispose();
+      }
+    } finally {
+      disposeBatch(batch);
+    }
+  }
+  if (predicted === 0) throw new TlError('INPUT', 'the evaluation set has no masked positions to predict');
+  return { eval_loss: lossSum / predicted, eval_accuracy: correct / predicted, eval_predicted_tokens: predicted };
 }

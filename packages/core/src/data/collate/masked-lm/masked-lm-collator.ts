@@ -3,6 +3,7 @@ import { TlError } from '../../../errors/tl-error.js';
 import type { TextTokenizer } from '../../../tokenization/text-tokenizer.js';
 import { dropoutSeed } from '../../../training/loop/dropout-seed.js';
 import type { Example } from '../../../training/trainer.js';
+import { isPreEncoded } from '../../packing/pack-sequences.js';
 import { SeededRandom } from '../../random/seeded-random.js';
 import type { CollateContext, CollatedBatch, Collator } from '../collator.js';
 import type { EncodedExample, PaddingCollator } from '../padding-collator.js';
@@ -25,9 +26,9 @@ export interface MaskedLmCollatorOptions {
   readonly seed?: number;
   readonly padToMultipleOf?: number;
   /**
-   * Training batches name the masked positions (`predictPositions`) and carry labels for those only,
-   * so the head projects ~15% of the tokens onto the vocabulary (default true). Turn off for a model
-   * whose masked-LM head does not read `predictPositions`. Evaluation batches always label every position.
+   * Batches name the masked positions (`predictPositions`) and carry labels for those only, so the
+   * head projects ~15% of the tokens onto the vocabulary (default true), in training and evaluation.
+   * Turn off for a model whose masked-LM head does not read `predictPositions`.
    */
   readonly predictOnlyMasked?: boolean;
 }
@@ -110,7 +111,7 @@ export class MaskedLmCollator implements Collator {
       ...(types ? { tokenTypeIds: tf.tensor2d(types, [n, seq], 'int32') } : {}),
     };
     const positions: number[] = [];
-    if (context && (this.o.predictOnlyMasked ?? true)) labels.forEach((l, i) => l !== IGNORE_INDEX && positions.push(i));
+    if (this.o.predictOnlyMasked ?? true) labels.forEach((l, i) => l !== IGNORE_INDEX && positions.push(i));
     if (positions.length > 0) {
       // Same loss as over [n, seq] labels: the ignored positions contributed nothing to it.
       return {
@@ -143,7 +144,7 @@ export class MaskedLmCollator implements Collator {
     const base = (this.seed ^ MASKING_SALT) >>> 0;
     const seed = context
       ? dropoutSeed(dropoutSeed(base, context.step, context.microBatch), row, 0)
-      : dropoutSeed(base, 0, stringHash(example.textPair === undefined ? example.text : `${example.text}\u0000${example.textPair}`));
+      : dropoutSeed(base, 0, stringHash(isPreEncoded(example) ? example.key : example.textPair === undefined ? example.text : `${example.text}\u0000${example.textPair}`));
     return new SeededRandom(seed);
   }
 }
