@@ -61,7 +61,7 @@ export {
   type SafetensorsFile,
 } from './io/safetensors/dtype.js';
 export { parseSafetensors, SAFETENSORS_MAX_HEADER_BYTES } from './io/safetensors/parse.js';
-export { toFloat32, toInt32 } from './io/safetensors/convert.js';
+export { toFloat32, toInt32, toFloat16Bits } from './io/safetensors/convert.js';
 export { encodeSafetensors, type SafetensorsEntry } from './io/safetensors/encode.js';
 export { parseJsonText, parseJsonObject } from './io/json/parse-json.js';
 export { predict, type Prediction, type PredictOptions } from './inference/predict.js';

@@ -2,42 +2,51 @@
 /**
  * `pnpm demo`: the whole transfer pipeline on real offline data, on the default wasm backend.
  *
- *  1. the pretrained model: the small BERT masked LM the repo ships (examples/demo/bert-tiny-wordnet,
- *     made by `tl pretrain` with examples/demo/pretrain-recipe.sh); pretrained here if it is missing;
+ *  1. the pretrained model: tl-bert-en-small, the English encoder @tl/models ships (4 layers × 128,
+ *     `tl pretrain` on ~8M words of Brown, nlp-corpus, GCIDE, WordNet and SpamAssassin text);
  *  2. the tasks as JSONL: WordNet gloss → supersense (source, 45 classes) and gloss → part of speech (target);
  *  3. `tl transfer`: scratch vs pretrained vs pretrained + source, at label budgets over seeds;
- *  4. `tl score`: LogME / LEEP / H-score / kNN of the candidate checkpoints for the target task,
- *     with Kendall τ against the accuracies step 3 measured;
+ *  4. `tl score`: LogME / LEEP / H-score / kNN of six candidate checkpoints for the target task
+ *     (random init, two checkpoints along the pretraining run, the old 2-layer model, the final
+ *     model, the source-tuned model), with Kendall τ against their fine-tuned accuracies;
  *  5. the report: HTML (inline SVG charts) and Markdown; its path is the last line printed.
  *
  *   node packages/cli/dist/demo/main.js [--quick] [--out DIR] [--model DIR]
  */
 import { spawn } from 'node:child_process';
-import { existsSync } from 'node:fs';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { cpus } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import { buildModel, createEngine, readModelConfig, savePretrained, type TransferResults } from '@tl/core';
+import { buildModel, createEngine, readModelConfig, resolvePretrained, savePretrained, type TransferResults } from '@tl/core';
 import { stratifiedSubsample, WordNet, wordnetPosTask, wordnetSupersenseTask, writeTaskJsonl } from '@tl/datasets';
 import { writeReport, type ScoreReport } from './report/write-report.js';
 
 const REPO = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..', '..', '..');
 const BIN = join(REPO, 'packages', 'cli', 'dist', 'bin.js');
 
+/** Peak learning rate of every fine-tuning run. */
+const LR = '1e-3';
+
 const { values: opt } = parseArgs({
   options: {
     quick: { type: 'boolean', default: false },
     out: { type: 'string', default: join(REPO, '.cache', 'demo') },
-    model: { type: 'string', default: join(REPO, 'examples', 'demo', 'bert-tiny-wordnet') },
+    model: { type: 'string', default: 'tl-bert-en-small' },
   },
 });
 
-/** Sizes of the full demo (about 6 minutes on 2 cores) and of `--quick` (the end-to-end test). */
+/** Sizes of the full demo (under 10 minutes on 2 cores) and of `--quick` (the end-to-end test). */
 const SIZE = opt.quick
-  ? { source: 150, sourceEpochs: 1, targetTrain: 200, targetTest: 120, budgets: '0.1,1', seeds: 2, epochs: 1, minSteps: 4, scoreExamples: 80, pretrainSteps: 20 }
-  : { source: 2500, sourceEpochs: 2, targetTrain: 1500, targetTest: 400, budgets: '0.01,0.1,1', seeds: 3, epochs: 2, minSteps: 60, scoreExamples: 300, pretrainSteps: 600 };
+  ? { source: 150, sourceEpochs: 1, targetTrain: 200, targetTest: 120, budgets: '0.1,1', seeds: 2, epochs: 1, minSteps: 4, scoreExamples: 80 }
+  : { source: 2500, sourceEpochs: 2, targetTrain: 1500, targetTest: 400, budgets: '0.01,0.1,1', seeds: 3, epochs: 2, minSteps: 60, scoreExamples: 300 };
+/** Fine-tuning hyperparameters of every run (all conditions alike). */
+const FINETUNE = ['--batch-size', '16', '--lr', LR, '--warmup-ratio', '0.1', '--max-length', '40'];
+
+/** Checkpoints along tl-bert-en-small's pretraining run and the 2-layer model the demo used before: extra `tl score` candidates. */
+const PRETRAINING_CHECKPOINTS = opt.quick ? [] : ['tl-bert-en-small-step400', 'tl-bert-en-small-step1200'];
+const OLD_TINY_MODEL = join(REPO, 'examples', 'demo', 'bert-tiny-wordnet');
 
 const say = (s: string) => process.stderr.write(`demo: ${s}\n`);
 const started = performance.now();
@@ -58,18 +67,9 @@ const out = resolve(opt.out);
 const data = join(out, 'data');
 await mkdir(data, { recursive: true });
 
-// 1. The pretrained model.
-let model = resolve(opt.model);
-if (!existsSync(join(model, 'model.safetensors'))) {
-  model = join(out, 'bert-tiny-wordnet');
-  say(`no checkpoint at ${opt.model}: pretraining one (${SIZE.pretrainSteps} steps) with tl pretrain`);
-  const wordnet = await wordnetSupersenseTask();
-  const corpus = join(data, 'glosses.txt');
-  await writeFile(corpus, wordnet.train.map((e) => e.text).join('\n') + '\n');
-  await tl(['pretrain', '--config', join(REPO, 'examples', 'demo', 'bert-tiny.config.json'), '--corpus', corpus, '--output-dir', model,
-    '--max-length', '48', '--batch-size', '32', '--max-steps', String(SIZE.pretrainSteps), '--lr', '2e-3', '--warmup-ratio', '0.05', '--weight-decay', '0.01', '--seed', '42']);
-}
-say(`pretrained model: ${model}`);
+// 1. The pretrained model: a shipped id (no network) or any folder / hub id.
+const model = await resolvePretrained(opt.model);
+say(`pretrained model: ${opt.model} (${model})`);
 
 // 2. The tasks as JSONL (the CLI reads any JSONL; nothing below is specific to these tasks).
 say('preparing WordNet gloss → supersense (source) and gloss → part of speech (target)');
@@ -86,25 +86,37 @@ const transferDir = join(out, 'transfer');
 say(`tl transfer: scratch / pretrained / pretrained + source, budgets ${SIZE.budgets}, ${SIZE.seeds} seeds`);
 await tl(['transfer', '--model', model, '--source-train', source.train, '--target-train', target.train, '--target-test', target.test,
   '--budgets', SIZE.budgets, '--seeds', String(SIZE.seeds), '--epochs', String(SIZE.epochs), '--min-steps', String(SIZE.minSteps),
-  '--source-epochs', String(SIZE.sourceEpochs), '--batch-size', '16', '--lr', '3e-3', '--warmup-ratio', '0.1', '--max-length', '40',
-  '--output-dir', transferDir]);
+  '--source-epochs', String(SIZE.sourceEpochs), ...FINETUNE, '--output-dir', transferDir]);
 const results = JSON.parse(await readFile(join(transferDir, 'results.json'), 'utf8')) as TransferResults;
 say(`transfer done (${elapsed()})`);
 
-// 4. Transfer scores of the candidate checkpoints, against the accuracies measured at the smallest budget.
+// 4. Transfer scores of the candidate checkpoints, against the accuracies measured at the smallest
+// budget: the three models step 3 fine-tuned, plus checkpoints along the pretraining run and the old
+// 2-layer model, each fine-tuned here at that budget over the same seeds.
 await createEngine({ backend: 'wasm' });
 const randomInit = join(out, 'candidates', 'random-init');
 const fresh = buildModel(await readModelConfig(model), { task: 'masked-lm', seed: 1 });
 await savePretrained(randomInit, fresh, { tokenizerFrom: model });
 fresh.dispose();
 const low = results.budgets[0]!;
-const meanAt = (c: string) => results.summary.find((s) => s.condition === c && s.budget === low)?.accuracy.mean;
-const fineTuned: Record<string, number | undefined> = { 'random-init': meanAt('scratch'), [model.split('/').at(-1)!]: meanAt('pretrained'), 'source-model': meanAt('intermediate') };
+const meanAt = (r: TransferResults, c: string) => r.summary.find((s) => s.condition === c && s.budget === low)?.accuracy.mean;
+const fineTuned: Record<string, number | undefined> = { 'random-init': meanAt(results, 'scratch'), [opt.model]: meanAt(results, 'pretrained'), 'source-model': meanAt(results, 'intermediate') };
+const candidates = [randomInit, model, results.sourceModel!];
+for (const extra of [...PRETRAINING_CHECKPOINTS, OLD_TINY_MODEL]) {
+  const dir = await resolvePretrained(extra);
+  const name = extra.split('/').at(-1)!;
+  say(`fine-tuning candidate ${name} at ${low * 100}% of the labels`);
+  const runDir = join(out, 'candidates', name);
+  await tl(['transfer', '--model', dir, '--target-train', target.train, '--target-test', target.test, '--conditions', 'pretrained',
+    '--budgets', String(low), '--seeds', String(SIZE.seeds), '--epochs', String(SIZE.epochs), '--min-steps', String(SIZE.minSteps), ...FINETUNE, '--output-dir', runDir]);
+  fineTuned[name] = meanAt(JSON.parse(await readFile(join(runDir, 'results.json'), 'utf8')) as TransferResults, 'pretrained');
+  candidates.push(dir);
+}
 const resultsPath = join(out, 'fine-tuned-accuracy.json');
 await writeFile(resultsPath, JSON.stringify(fineTuned, null, 2));
-say('tl score: LogME, LEEP, H-score, kNN of the candidate checkpoints on the target task');
+say(`tl score: LogME, LEEP, H-score, kNN of ${candidates.length} candidate checkpoints on the target task`);
 const scoresPath = join(out, 'scores.json');
-await tl(['score', '--candidates', [randomInit, model, results.sourceModel!].join(','), '--data', target.train, '--results', resultsPath,
+await tl(['score', '--candidates', candidates.join(','), '--data', target.train, '--results', resultsPath,
   '--output', scoresPath, '--max-examples', String(SIZE.scoreExamples), '--max-length', '40']);
 const scores = JSON.parse(await readFile(scoresPath, 'utf8')) as ScoreReport;
 
@@ -112,9 +124,9 @@ const scores = JSON.parse(await readFile(scoresPath, 'utf8')) as ScoreReport;
 const report = await writeReport({
   title: 'tl demo: WordNet gloss → supersense, transferred to gloss → part of speech',
   setup: [
-    `pretrained: ${model} (2-layer 64-wide BERT masked LM, tl pretrain on WordNet glosses)`,
+    `pretrained: ${opt.model} (${model})`,
     `source: WordNet gloss → supersense, ${SIZE.source} train-split glosses, ${supersense.labels.length} classes, ${SIZE.sourceEpochs} epochs; target: gloss → part of speech, ${SIZE.targetTrain} training / ${SIZE.targetTest} test-split glosses, ${pos.labels.length} classes`,
-    `budgets ${SIZE.budgets} of the target training set, seeds ${results.seeds.join(', ')}, ${SIZE.epochs} epochs (at least ${SIZE.minSteps} steps), batch 16, lr 3e-3, max length 40`,
+    `budgets ${SIZE.budgets} of the target training set, seeds ${results.seeds.join(', ')}, ${SIZE.epochs} epochs (at least ${SIZE.minSteps} steps), batch 16, lr ${LR}, max length 40`,
     `wasm backend, ${cpus().length} cores, ${new Date().toISOString().slice(0, 10)}, ${elapsed()} in all${opt.quick ? ' (--quick)' : ''}`,
   ],
   transfer: results,

@@ -4,6 +4,7 @@ import { writeFileAtomic } from '../io/fs/atomic-write.js';
 import { join } from 'node:path';
 import { fileExists } from '../io/fs/file-exists.js';
 import { writeCheckpointFolder } from '../io/checkpoint/write-checkpoint.js';
+import { toFloat16Bits } from '../io/safetensors/convert.js';
 import type { SafetensorsEntry } from '../io/safetensors/encode.js';
 import type { Model } from '../model/model.js';
 
@@ -15,6 +16,11 @@ export interface SaveOptions {
   readonly tokenizerFrom?: string;
   /** Extra config.json keys (e.g. an updated label map). */
   readonly configOverrides?: Readonly<Record<string, unknown>>;
+  /**
+   * `float16` stores the weights as F16 (half the bytes; what a shipped model wants), rounded to
+   * nearest even as torch's `.half()`; loading converts them back to float32. Default `float32`.
+   */
+  readonly dtype?: 'float32' | 'float16';
 }
 
 /**
@@ -47,8 +53,11 @@ export async function modelTensors(model: Model): Promise<SafetensorsEntry[]> {
  */
 export async function savePretrained(dir: string, model: Model, options: SaveOptions = {}): Promise<void> {
   await mkdir(dir, { recursive: true });
-  const config = { ...model.config, dtype: 'float32', ...options.configOverrides };
-  await writeCheckpointFolder(dir, { config, tensors: await modelTensors(model) });
+  const dtype = options.dtype ?? 'float32';
+  const config = { ...model.config, dtype, ...options.configOverrides };
+  let tensors = await modelTensors(model);
+  if (dtype === 'float16') tensors = tensors.map((t) => ({ ...t, dtype: 'F16', data: toFloat16Bits(t.data as Float32Array) }));
+  await writeCheckpointFolder(dir, { config, tensors });
   if (options.tokenizerFrom && options.tokenizerFrom !== dir) {
     for (const file of TOKENIZER_FILES) {
       const from = join(options.tokenizerFrom, file);

@@ -146,3 +146,50 @@ export function toInt32(raw: RawTensor): Int32Array {
       );
   }
 }
+
+/**
+ * float32 values as IEEE binary16 bits, rounded to nearest, ties to even (what torch's `.half()`
+ * does): overflow becomes ±Infinity, tiny values become subnormals or ±0, NaN stays NaN. Used to
+ * write F16 checkpoints; reading them back goes through the exact table above.
+ */
+export function toFloat16Bits(values: Float32Array): Uint16Array {
+  const out = new Uint16Array(values.length);
+  const f32 = new Float32Array(1);
+  const u32 = new Uint32Array(f32.buffer);
+  for (let i = 0; i < values.length; i++) {
+    f32[0] = values[i]!;
+    const x = u32[0]!;
+    const sign = (x >>> 16) & 0x8000;
+    const exponent = (x >>> 23) & 0xff;
+    let mantissa = x & 0x7fffff;
+    if (exponent === 0xff) {
+      out[i] = sign | 0x7c00 | (mantissa !== 0 ? 0x200 : 0);
+      continue;
+    }
+    const e = exponent - 127 + 15;
+    if (e >= 0x1f) {
+      out[i] = sign | 0x7c00;
+      continue;
+    }
+    if (e <= 0) {
+      if (e < -10) {
+        out[i] = sign; // below half the smallest subnormal: ±0
+        continue;
+      }
+      // Subnormal: shift the implicit leading 1 in, then round the bits shifted out.
+      mantissa |= 0x800000;
+      const shift = 14 - e;
+      const half = 1 << (shift - 1);
+      const rest = mantissa & ((1 << shift) - 1);
+      let h = mantissa >>> shift;
+      if (rest > half || (rest === half && (h & 1) === 1)) h++;
+      out[i] = sign | h;
+      continue;
+    }
+    const rest = mantissa & 0x1fff;
+    let h = (e << 10) | (mantissa >>> 13);
+    if (rest > 0x1000 || (rest === 0x1000 && (h & 1) === 1)) h++; // may carry into the exponent: still right
+    out[i] = sign | h;
+  }
+  return out;
+}

@@ -2,14 +2,14 @@
 // WordNet, SpamAssassin; deduplicated, downstream validation/test text excluded) as one document per
 // line: <out>/train.txt, <out>/heldout.txt and <out>/corpus.json (counts per source, licences).
 //
-//   node packages/models/recipe/write-corpus.mjs OUT_DIR
+//   node examples/pretrain/tl-bert-en-small/write-corpus.mjs OUT_DIR
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { buildPretrainingCorpus, CORPUS_SOURCES } from '@tl/datasets';
 
 const out = process.argv[2];
 if (!out) {
-  process.stderr.write('usage: node packages/models/recipe/write-corpus.mjs OUT_DIR\n');
+  process.stderr.write('usage: node examples/pretrain/tl-bert-en-small/write-corpus.mjs OUT_DIR\n');
   process.exit(2);
 }
 const heldoutFraction = Number(process.env.HELDOUT_FRACTION ?? 0.003);
