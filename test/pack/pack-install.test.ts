@@ -22,8 +22,9 @@ console.log(JSON.stringify({ backend: tf.getBackend(), logits: out.map((p) => p.
 describe('published packages', () => {
   it('install from their tarballs with npm and run the quickstart and tl predict', () => {
     const work = tempDir('tl-pack-');
-    // @tl/cli depends on these (the demo uses the datasets and strategies), so they ship together.
-    const packages = ['core', 'plugins', 'datasets', 'cli'];
+    // @tl/cli depends on these (the demo uses the datasets and strategies), so they ship together;
+    // @tl/core depends on @tl/models (the shipped encoder, resolved by id).
+    const packages = ['models', 'core', 'plugins', 'datasets', 'cli'];
     for (const pkg of packages) {
       execFileSync('pnpm', ['pack', '--out', join(work, `tl-${pkg}.tgz`)], { cwd: join(REPO_ROOT, 'packages', pkg), stdio: 'pipe' });
     }
@@ -52,5 +53,13 @@ describe('published packages', () => {
       encoding: 'utf8',
     });
     expect(cli.trim().split('\n')).toHaveLength(3);
+
+    // The shipped encoder came with the install: its id resolves inside node_modules, offline.
+    const shipped = execFileSync('node', ['--input-type=module', '-e', "import { resolvePretrained } from '@tl/core'; console.log(await resolvePretrained('tl-bert-en-small'));"], {
+      cwd: app,
+      encoding: 'utf8',
+      env: { ...process.env, HF_HUB_OFFLINE: '1' },
+    });
+    expect(shipped.trim()).toBe(join(app, 'node_modules', '@tl', 'models', 'weights', 'tl-bert-en-small'));
   }, 300_000);
 });
