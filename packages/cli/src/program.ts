@@ -9,10 +9,9 @@ import { transferCommand } from './commands/transfer.js';
 
 /** The `tl` command tree; each subcommand lives in commands/. */
 export function buildProgram(): Command {
-  return new Command('tl')
+  const program = new Command('tl')
     .description('transfer learning for NLP in TypeScript: load, fine-tune, transfer and measure HF encoders')
     .option('--verbose', 'print stack traces with errors')
-    .showHelpAfterError()
     .addCommand(predictCommand())
     .addCommand(finetuneCommand())
     .addCommand(evaluateCommand())
@@ -20,4 +19,18 @@ export function buildProgram(): Command {
     .addCommand(scoreCommand())
     .addCommand(exportCommand())
     .addCommand(transferCommand());
+  reportParseErrorsAsTl(program, 'tl');
+  return program;
+}
+
+/**
+ * commander's own errors (a bad flag value, an unknown or missing option) in the one-line
+ * `tl: error: ...` form every other failure uses. `addCommand` does not pass output settings on to
+ * subcommands, so each one is configured here.
+ */
+function reportParseErrorsAsTl(command: Command, path: string): void {
+  command.configureOutput({
+    outputError: (message, write) => write(`tl: error: ${message.replace(/^error: /, '').trimEnd()} (see ${path} --help)\n`),
+  });
+  for (const sub of command.commands) reportParseErrorsAsTl(sub, `${path} ${sub.name()}`);
 }

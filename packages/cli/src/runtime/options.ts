@@ -1,16 +1,22 @@
 import { InvalidArgumentError } from 'commander';
 
+/**
+ * Digits only: `Number()` alone would take '' and '  ' as 0, and '0x10' or '1e3' as integers, so
+ * `--seed ''` silently became seed 0.
+ */
+const DIGITS = /^\s*\d+\s*$/;
+
 /** commander parser for flags that take a positive integer. */
 export function positiveInt(value: string): number {
-  const n = Number(value);
-  if (!Number.isInteger(n) || n <= 0) throw new InvalidArgumentError(`expected a positive integer, got "${value}"`);
+  const n = DIGITS.test(value) ? Number(value) : NaN;
+  if (!Number.isSafeInteger(n) || n <= 0) throw new InvalidArgumentError(`expected a positive integer, got "${value}"`);
   return n;
 }
 
 /** commander parser for flags that take an integer ≥ 0. */
 export function nonNegativeInt(value: string): number {
-  const n = Number(value);
-  if (!Number.isInteger(n) || n < 0) throw new InvalidArgumentError(`expected an integer ≥ 0, got "${value}"`);
+  const n = DIGITS.test(value) ? Number(value) : NaN;
+  if (!Number.isSafeInteger(n)) throw new InvalidArgumentError(`expected an integer ≥ 0, got "${value}"`);
   return n;
 }
 
