@@ -15,8 +15,22 @@ export function registerBackend(factory: NamedBackendFactory, into: DependencyCo
   into.register(TOKENS.BackendFactory, { useValue: factory });
 }
 
+/**
+ * Registers a strategy by name. The same factory again is a no-op (a plugin module may register what
+ * it also exports). Another factory under a taken name is an error: dropping it silently ran the
+ * built-in a user meant to replace, and letting it win would change what a name means by load order.
+ */
 export function registerStrategy(factory: NamedStrategyFactory, into: DependencyContainer = container): void {
-  if (listStrategies(into).includes(factory.name)) return;
+  const existing = into.isRegistered(TOKENS.TransferStrategy, true)
+    ? into.resolveAll(TOKENS.TransferStrategy).find((f) => f.name === factory.name)
+    : undefined;
+  if (existing !== undefined) {
+    if (existing === factory || existing.create === factory.create) return;
+    throw new TlError(
+      'STRATEGY',
+      `strategy "${factory.name}" is already registered (by @tl/plugins or an earlier plugin); a strategy cannot replace another: give it a name of its own`,
+    );
+  }
   into.register(TOKENS.TransferStrategy, { useValue: factory });
 }
 

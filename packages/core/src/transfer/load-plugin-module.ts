@@ -32,16 +32,28 @@ export async function loadPluginModule(path: string, into: DependencyContainer =
   try {
     module = (await import(pathToFileURL(file).href)) as Record<string, unknown>;
   } catch (e) {
+    if (e instanceof TlError) throw inPlugin(e, path); // registerStrategy refused, e.g. a name already taken
     const hint = ['.ts', '.mts', '.cts'].includes(extname(file)) ? ' (this runtime cannot import TypeScript: compile the plugin to .js)' : '';
     throw new TlError('STRATEGY', `plugin ${path}: import failed: ${(e as Error).message}${hint}`, { cause: e });
   }
-  for (const factory of exportedFactories(module, path)) registerStrategy(factory, into);
+  for (const factory of exportedFactories(module, path)) {
+    try {
+      registerStrategy(factory, into);
+    } catch (e) {
+      throw e instanceof TlError ? inPlugin(e, path) : e;
+    }
+  }
   const added = listStrategies(into).filter((n) => !before.has(n));
   if (added.length === 0 && !exportsAny(module)) {
     throw new TlError('STRATEGY', `plugin ${path}: registers no new strategy (call registerStrategy on import, or export "strategies")`);
   }
   loaded.set(file, added);
   return added;
+}
+
+/** A TlError raised while registering a plugin's strategies, with the plugin named first. */
+function inPlugin(e: TlError, path: string): TlError {
+  return new TlError(e.code, `plugin ${path}: ${e.message}`, { cause: e });
 }
 
 /** Plugin files already imported, with the names each added. */
