@@ -22,6 +22,7 @@ export { writeFileAtomic } from './io/fs/atomic-write.js';
 // Datasets from JSONL/CSV/TSV files.
 export { readRecords, parseRecords, formatFromPath, type SourceRecord, type RecordFormat } from './data/records/read-records.js';
 export { loadDataset, parseDataset, type LoadDatasetOptions, type LoadedDataset, type FieldMapping } from './data/dataset/load-dataset.js';
+export { requireEveryClassPresent } from './data/dataset/class-coverage.js';
 // Trainer checkpoints and the callbacks that write files or draw on the terminal.
 export {
   saveTrainerCheckpoint,

@@ -19,6 +19,7 @@ interface FinetuneFlags extends TrainerFlags, FieldFlags {
   train: string;
   eval?: string;
   maxLength?: number;
+  numLabels?: number;
   strategy: string[];
   plugin: string[];
 }
@@ -30,7 +31,9 @@ export function finetuneCommand(): Command {
     .requiredOption('--train <file>', 'training data (.jsonl, .csv, .tsv)')
     .option('--eval <file>', 'evaluation data, same fields')
     .requiredOption('--output-dir <dir>', 'where metrics.jsonl, checkpoints and the fine-tuned model go');
-  addFieldOptions(command).option('--max-length <n>', 'truncate inputs to n tokens (longest_first for pairs)', positiveInt);
+  addFieldOptions(command)
+    .option('--max-length <n>', 'truncate inputs to n tokens (longest_first for pairs)', positiveInt)
+    .option('--num-labels <k>', 'classes of the head for integer labels 0..k-1 (default: the largest label + 1, every class present)', positiveInt);
   addStrategyOption(command, 'transfer strategy, repeatable, as name:key=value,... (e.g. freeze:layers=2, llrd:decay=0.9)');
   return addTrainerOptions(command)
     .addHelpText(
@@ -47,12 +50,16 @@ export function finetuneCommand(): Command {
       ].join('\n'),
     )
     .action(async (flags: FinetuneFlags) => {
-      // Strategy specs first: a typo fails in milliseconds, not after loading the model and data.
+      // Strategy specs and flag conflicts first: a typo fails in milliseconds, not after loading the model and data.
       const strategies = await strategiesFromSpecs(flags.strategy, flags.plugin);
+      const args = trainingArgsFromFlags(flags, flags.eval !== undefined);
       await engineFor(flags.backend);
       const dir = await resolvePretrained(flags.model);
       const checkpointConfig = await readModelConfig(dir);
-      const { train, evaluation, labelMap } = await loadTrainingData(flags.train, flags.eval, fieldsFromFlags(flags), checkpointConfig);
+      const { train, evaluation, labelMap } = await loadTrainingData(flags.train, flags.eval, fieldsFromFlags(flags), checkpointConfig, {
+        numLabels: flags.numLabels,
+        remedy: 'or give --num-labels K for a head with classes the data lacks',
+      });
 
       const { model, tokenizer, report } = await fromPretrained(dir, {
         task: 'sequence-classification',
@@ -67,7 +74,7 @@ export function finetuneCommand(): Command {
       const trainer = new Trainer({
         model,
         collator: tokenizerCollator(tokenizer, { maxLength: flags.maxLength }),
-        args: trainingArgsFromFlags(flags, evaluation !== undefined),
+        args,
         callbacks: trainerCallbacks(flags),
         strategies,
         tokenizerFiles: await readTokenizerFiles(dir),

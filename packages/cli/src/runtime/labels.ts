@@ -2,7 +2,9 @@ import {
   formatFromPath,
   labelMapFromLabel2Id,
   loadDataset,
+  requireEveryClassPresent,
   taskFromArchitectures,
+  TlError,
   type FieldMapping,
   type LabelMap,
   type LoadedDataset,
@@ -13,11 +15,21 @@ const PLACEHOLDER = /^LABEL_\d+$/;
 /** What core's CSV/TSV reader takes for a class index. */
 const INTEGER = /^\s*-?\d+\s*$/;
 
+/** How the number of classes may be given instead of read off integer labels. */
+export interface ClassCountOptions {
+  /** `--num-labels K`: a head of K classes for integer labels 0..K-1, some of which the data may lack. */
+  readonly numLabels?: number;
+  /** How the user gives a class count, appended to the error for classes without examples. */
+  readonly remedy?: string;
+}
+
 /**
  * Chooses the label map for fine-tuning, as DESIGN.md's CLI contract says: integer labels are class
  * indices (checked against the checkpoint's head when it has one); string labels map through the
  * checkpoint's label2id when it has real names, else a sorted map is built (and saved in config.json).
- * Every unknown or out-of-range label is an error naming its file and line.
+ * Every unknown or out-of-range label is an error naming its file and line, and so are integer labels
+ * that leave classes without examples when the class count is read off them (a mistyped 1000 would
+ * make a 1001-class head); `--num-labels` states the count instead.
  *
  * The training file is read once: what kind of labels it holds is only known after reading it, and
  * when the checkpoint's map applies the examples are relabelled in memory (`relabel`).
@@ -27,8 +39,14 @@ export async function loadTrainingData(
   evalPath: string | undefined,
   fields: FieldMapping,
   checkpointConfig: Readonly<Record<string, unknown>>,
+  classes: ClassCountOptions = {},
 ): Promise<{ train: LoadedDataset; evaluation?: LoadedDataset; labelMap: LabelMap }> {
-  const probe = await loadDataset(trainPath, fields);
+  const probe = await loadDataset(trainPath, { ...fields, ...(classes.numLabels !== undefined && { numLabels: classes.numLabels }) });
+  if (classes.numLabels !== undefined) {
+    if (probe.labelKind !== 'index') throw new TlError('CONFIG', `--num-labels: ${trainPath} holds label names, not class indices; the names give the classes`);
+    const evaluation = evalPath ? await loadDataset(evalPath, { ...fields, labelMap: probe.labelMap }) : undefined;
+    return { train: probe, evaluation, labelMap: probe.labelMap };
+  }
   const label2id = checkpointConfig['label2id'] as Record<string, number> | undefined;
   const hasHead = taskFromArchitectures(checkpointConfig['architectures']) === 'sequence-classification';
   const checkpointMap = label2id && Object.keys(label2id).length > 0 ? labelMapFromLabel2Id(label2id, 'config.json label2id') : undefined;
@@ -39,6 +57,8 @@ export async function loadTrainingData(
   if (probe.labelKind === 'index' && hasHead && checkpointMap && checkpointMap.numLabels >= probe.labelMap.numLabels) {
     labelMap = checkpointMap;
   }
+  // Classes counted off the data (not a checkpoint's head) must all occur in it: a typo must not make the head.
+  if (labelMap === probe.labelMap) requireEveryClassPresent(probe, classes.remedy);
   const train =
     labelMap === probe.labelMap ? probe : (relabel(probe, labelMap) ?? (await loadDataset(trainPath, { ...fields, labelMap })));
   const evaluation = evalPath ? await loadDataset(evalPath, { ...fields, labelMap }) : undefined;

@@ -174,9 +174,12 @@ export function applyTemplate(
       for (let i = 0; i < piece.ids.length; i++) out.typeIds.push(piece.typeId);
     } else {
       const run = piece.sequence === 'A' ? a : b!;
-      out.ids.push(...run.ids);
-      out.tokens.push(...run.tokens);
-      for (let i = 0; i < run.ids.length; i++) out.typeIds.push(piece.typeId);
+      // One push per token, not push(...run.ids): a long text's run spread as arguments overflows the stack.
+      for (let i = 0; i < run.ids.length; i++) {
+        out.ids.push(run.ids[i]!);
+        out.tokens.push(run.tokens[i]!);
+        out.typeIds.push(piece.typeId);
+      }
     }
   }
   return out;

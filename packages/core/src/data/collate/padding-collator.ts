@@ -61,7 +61,7 @@ export class PaddingCollator implements Collator {
     if (examples.length === 0) throw new TlError('INPUT', 'cannot collate an empty batch');
     const encoded = examples.map((e) => this.encoded(e));
     const m = this.o.padToMultipleOf ?? 1;
-    const seq = Math.ceil(Math.max(...encoded.map((e) => e.inputIds.length)) / m) * m;
+    const seq = Math.ceil(encoded.reduce((w, e) => Math.max(w, e.inputIds.length), 0) / m) * m;
     const n = examples.length;
     const ids = new Int32Array(n * seq).fill(this.o.padTokenId);
     const mask = new Int32Array(n * seq);

@@ -145,7 +145,9 @@ function classify(
       if (numLabels !== undefined && x >= numLabels) throw new TlError('INPUT', `${source}:${line}: label ${x} is out of range for ${numLabels} classes`);
       return x;
     });
-    return { labels, labelMap: o.labelMap ?? indexLabelMap(numLabels ?? Math.max(...labels) + 1), labelKind: 'index' };
+    // A loop, not Math.max(...labels): spreading ~200k labels as arguments overflows the call stack.
+    const largest = labels.reduce((m, x) => (x > m ? x : m), 0);
+    return { labels, labelMap: o.labelMap ?? indexLabelMap(numLabels ?? largest + 1), labelKind: 'index' };
   }
 
   const names = raw as string[];

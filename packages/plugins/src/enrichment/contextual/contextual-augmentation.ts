@@ -138,7 +138,7 @@ export class ContextualAugmentation implements TransferStrategy {
     maskId: number,
     padId: number,
   ): ContextualCopy[] {
-    const width = Math.max(...rows.map((r) => r.ids.length));
+    const width = rows.reduce((w, r) => Math.max(w, r.ids.length), 0);
     const masked = rows.map((r) => {
       const m = [...r.ids];
       for (const p of r.positions) m[p] = maskId;
