@@ -31,6 +31,6 @@ describe('tl predict with a hub id', () => {
 
     const missing = await runTl(['predict', '--model', 'tl-test/not-cached', '--input', input], { ...env, HF_HUB_OFFLINE: '1' });
     expect(missing.status).toBe(1);
-    expect(missing.stderr).toMatch(/^tl: error: offline.*tl-test\/not-cached.*not in the cache/i);
+    expect(missing.stderr).toMatch(/^tl: error: no folder "tl-test\/not-cached" exists in .+; as a Hub model id: offline.*tl-test\/not-cached.*not in the cache/i);
   });
 });

@@ -141,7 +141,7 @@ describe('resolvePretrained against a local Hub', () => {
 
     const error = await rejection(resolvePretrained('tl-test/sharded', { endpoint: server.endpoint, cacheDir }));
     expect(error.code).toBe('HUB');
-    expect(error.message).toMatch(/^offline mode \(HF_HUB_OFFLINE\): tl-test\/sharded@main is not in the cache .*models--tl-test--sharded; download it once online first$/);
+    expect(error.message).toMatch(/^no folder "tl-test\/sharded" exists in .+; as a Hub model id: offline mode \(HF_HUB_OFFLINE\): tl-test\/sharded@main is not in the cache .*models--tl-test--sharded; download it once online first$/);
     expect(server.requests).toEqual([]);
   });
 
@@ -255,7 +255,7 @@ describe('resolvePretrained against a local Hub', () => {
     const dir = await resolvePretrained(BERT, online());
     expect(await resolvePretrained(BERT, online({ endpoint: deadEndpoint }))).toBe(dir);
     const error = await rejection(resolvePretrained('tl-test/sharded', online({ endpoint: deadEndpoint })));
-    expect(error.message).toMatch(/^cannot reach http:\/\/127\.0\.0\.1:\d+ \(ECONNREFUSED\): tl-test\/sharded@main is not in the cache/);
+    expect(error.message).toMatch(/^no folder "tl-test\/sharded" exists in .+; as a Hub model id: cannot reach http:\/\/127\.0\.0\.1:\d+ \(ECONNREFUSED\): tl-test\/sharded@main is not in the cache/);
   });
 
   it('returns an existing folder unchanged and rejects a missing path', async () => {

@@ -1,5 +1,5 @@
 import { readFile, stat } from 'node:fs/promises';
-import { TlError } from '../../errors/tl-error.js';
+import { isTlError, TlError } from '../../errors/tl-error.js';
 import {
   CONFIG_FILE,
   SAFE_WEIGHTS_FILE,
@@ -49,7 +49,19 @@ export async function resolvePretrained(idOrPath: string, options: ResolvePretra
   if (!isRepoId(idOrPath)) {
     throw new TlError('HUB', `"${idOrPath}" is neither an existing folder nor a Hub model id like "org/name"`);
   }
+  try {
+    return await resolveFromHub(idOrPath, options);
+  } catch (e) {
+    // "name" may have been meant as a local folder: say that there is none before what the Hub said.
+    if (isTlError(e) && e.code === 'HUB') {
+      throw new TlError('HUB', `no folder "${idOrPath}" exists in ${process.cwd()}; as a Hub model id: ${e.message}`, { cause: e });
+    }
+    throw e;
+  }
+}
 
+/** `idOrPath` as a Hub model id: the snapshot folder of its files in the cache, downloaded as needed. */
+async function resolveFromHub(idOrPath: string, options: ResolvePretrainedOptions): Promise<string> {
   const settings = await resolveHubSettings(options);
   const requireTokenizer = options.requireTokenizer ?? true;
   const cache = new RepoCache(settings.cacheDir, idOrPath);
