@@ -43,6 +43,15 @@ export function predictCommand(): Command {
       const inputs = records.map((r) => toInput(r, flags.input));
       await engineFor(flags.backend);
       const { model, tokenizer } = await fromPretrained(flags.model, { task: 'sequence-classification' });
+      if (inputs.length === 0) {
+        // No inputs, no output lines (not one blank line): an empty result a pipeline can take, and a
+        // note so a user who expected predictions sees why there are none. The model is still loaded
+        // above, so a wrong --model fails here too.
+        if (flags.output) await writeFile(flags.output, '');
+        process.stderr.write(`tl: note: ${flags.input} holds no records; no predictions written\n`);
+        model.dispose();
+        return;
+      }
       const bar = progressBar('predict', inputs.length);
       const predictions = await predict(model, tokenizer, inputs, {
         maxLength: flags.maxLength,

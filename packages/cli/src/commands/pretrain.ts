@@ -127,6 +127,7 @@ export function pretrainCommand(): Command {
     .addHelpText('after', '\nWrites <output-dir>/metrics.jsonl and an HF folder (config.json with *ForMaskedLM, model.safetensors,\ntokenizer.json, tokenizer_config.json) that `tl finetune --model` loads.')
     .action(async (flags: PretrainFlags) => {
       if ((flags.config === undefined) === (flags.model === undefined)) throw new TlError('CONFIG', 'tl pretrain: give exactly one of --config (a new model) or --model (continue pretraining)');
+      const args = trainingArgsFromFlags(flags, flags.eval !== undefined); // flag conflicts fail before any loading
       await engineFor(flags.backend);
       const modelDir = flags.model !== undefined ? await resolvePretrained(flags.model) : undefined;
       const configPath = flags.config ?? join(modelDir!, 'config.json');
@@ -172,7 +173,7 @@ export function pretrainCommand(): Command {
       const trainer = new Trainer({
         model,
         collator,
-        args: trainingArgsFromFlags(flags, heldout !== undefined),
+        args,
         callbacks,
         tokenizerFiles: files,
       });

@@ -73,6 +73,26 @@ function resultFor(results: Map<string, number>, candidate: string): number | un
   return results.get(candidate) ?? results.get(basename(candidate.replace(/\/+$/, '')));
 }
 
+/**
+ * The --results keys that name no candidate are a typo or another naming: said before any model is
+ * loaded, with what a key may be. Kendall τ needs two candidates with an accuracy, so fewer is an error.
+ */
+function checkResultKeys(results: Map<string, number>, candidates: readonly string[], path: string): void {
+  const names = candidates.map((c) => [...new Set([c, basename(c.replace(/\/+$/, ''))])]);
+  const usable = new Set(names.flat());
+  const unmatched = [...results.keys()].filter((k) => !usable.has(k));
+  const matched = candidates.filter((c) => resultFor(results, c) !== undefined);
+  if (unmatched.length === 0 && matched.length >= 2) return;
+  const quoted = (list: readonly string[]) => list.map((k) => JSON.stringify(k));
+  const what =
+    `${unmatched.length > 0 ? `keys matching no candidate: ${quoted(unmatched).join(', ')}; ` : ''}` +
+    `a key is a candidate as given or its folder name: ${names.map((n) => quoted(n).join(' or ')).join(', ')}`;
+  if (matched.length < 2) {
+    throw new TlError('INPUT', `${path}: Kendall τ needs an accuracy for at least 2 candidates, found ${matched.length}; ${what}`);
+  }
+  process.stderr.write(`tl: note: ${path}: ${what}\n`);
+}
+
 /** A fixed subsample (seeded shuffle, then the first n), so every candidate sees the same examples. */
 function subsample(examples: readonly Example[], n: number, seed: number): Example[] {
   if (n === 0 || examples.length <= n) return [...examples];
@@ -149,6 +169,7 @@ export function scoreCommand(): Command {
       const candidates = flags.candidates.split(',').map((c) => c.trim()).filter(Boolean);
       if (candidates.length === 0) throw new TlError('CONFIG', '--candidates: no candidate given');
       const results = flags.results ? await readResults(flags.results) : undefined;
+      if (results) checkResultKeys(results, candidates, flags.results!);
       const dataset = await loadDataset(flags.data, { textField: flags.textField, textPairField: flags.textPairField, labelField: flags.labelField });
       const examples = subsample(dataset.examples, flags.maxExamples, flags.seed);
       if (dataset.labelMap.numLabels < 2) throw new TlError('INPUT', `${flags.data}: the scores need at least 2 classes, found ${dataset.labelMap.numLabels}`);

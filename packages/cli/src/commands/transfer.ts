@@ -16,9 +16,9 @@ import { stratifiedSubsample } from '@tl/datasets';
 import { engineFor } from '../runtime/backend.js';
 import { addFieldOptions, fieldsFromFlags, type FieldFlags } from '../runtime/data-flags.js';
 import { id2labelForConfig, loadTrainingData } from '../runtime/labels.js';
-import { nonNegativeInt, positiveInt } from '../runtime/options.js';
-import { addStrategyOption, loadStrategyPlugins } from '../runtime/strategies.js';
-import { addTrainerOptions, trainingArgsFromFlags, type TrainerFlags } from '../runtime/trainer-flags.js';
+import { nonNegativeInt, nonNegativeNumber, positiveInt } from '../runtime/options.js';
+import { addStrategyOption, strategiesFromSpecs } from '../runtime/strategies.js';
+import { addTrainerOptions, refuseTrainerFlags, trainingArgsFromFlags, type TrainerFlags } from '../runtime/trainer-flags.js';
 import { formatTransferTable } from '../transfer/format-table.js';
 
 interface TransferFlags extends TrainerFlags, FieldFlags {
@@ -60,6 +60,22 @@ function cap(examples: readonly Example[], max: number, seed: number): Example[]
   return max > 0 && examples.length > max ? new SeededRandom(seed).shuffle([...examples]).slice(0, max) : [...examples];
 }
 
+/**
+ * Trainer flags a grid of short runs has no use for: refused (with the reason) instead of taken and
+ * ignored. Each run is scored once on --target-test after training, and the seeds are 1..--seeds.
+ */
+const UNUSED_TRAINER_FLAGS: Readonly<Record<string, string>> = {
+  saveSteps: 'tl transfer writes no checkpoints of its runs',
+  saveTotalLimit: 'tl transfer writes no checkpoints of its runs',
+  resume: 'tl transfer cannot resume a run',
+  seed: 'tl transfer runs every condition and budget with seeds 1..N: set N with --seeds',
+  earlyStoppingPatience: 'tl transfer evaluates each run once, on --target-test, after training',
+  loadBestModelAtEnd: 'tl transfer evaluates each run once, on --target-test, after training',
+  metricForBestModel: 'tl transfer evaluates each run once, on --target-test, after training',
+  evalStrategy: 'tl transfer evaluates each run once, on --target-test, after training',
+  evalSteps: 'tl transfer evaluates each run once, on --target-test, after training',
+};
+
 export function transferCommand(): Command {
   const command = new Command('transfer')
     .description('source task → target task against baselines (scratch, pretrained, pretrained + source) at label budgets and seeds')
@@ -74,19 +90,21 @@ export function transferCommand(): Command {
     .option('--budgets <fractions>', 'label budgets as fractions of the target training set', '0.01,0.1,1')
     .option('--seeds <n>', 'seeds per (condition, budget): 1..n', positiveInt, 3);
   addStrategyOption(command, 'transfer strategy for the transferred conditions (repeatable; e.g. llrd:decay=0.8)')
-    .option('--source-epochs <n>', 'epochs of source fine-tuning (default: --epochs)', Number)
+    .option('--source-epochs <n>', 'epochs of source fine-tuning (default: --epochs)', nonNegativeNumber)
     .option('--source-max-steps <n>', 'optimizer steps of source fine-tuning', positiveInt)
     .option('--max-target-train <n>', 'cap the target training set to a fixed random n (0: all)', nonNegativeInt, 0)
     .option('--max-target-test <n>', 'cap the target test set to a fixed random n (0: all)', nonNegativeInt, 0)
     .option('--max-length <n>', 'truncate inputs to n tokens', positiveInt)
     .option('--min-steps <n>', 'at least n optimizer steps per target run (small budgets otherwise get a handful)', nonNegativeInt, 0);
-  return addTrainerOptions(command)
+  return refuseTrainerFlags(addTrainerOptions(command), UNUSED_TRAINER_FLAGS)
     .addHelpText('after', '\nWrites <output-dir>/results.json (runs, mean ± std per condition and budget, gain in points, relative\nerror reduction, data efficiency) and <output-dir>/transfer.jsonl (one line per finished run).')
     .action(async (flags: TransferFlags) => {
       const budgets = parseBudgets(flags.budgets);
       const seeds = Array.from({ length: flags.seeds }, (_, i) => i + 1);
       const requested = flags.conditions ? parseConditions(flags.conditions) : undefined;
-      await loadStrategyPlugins(flags.strategy, flags.plugin); // runTransferExperiment builds (and checks) them by name
+      // runTransferExperiment builds them by name per run; building them once here checks the specs
+      // (names, options, files they read) before any model or data is loaded.
+      await strategiesFromSpecs(flags.strategy, flags.plugin);
       await engineFor(flags.backend);
       const dir = await resolvePretrained(flags.model);
       const fields = fieldsFromFlags(flags);
@@ -119,7 +137,7 @@ export function transferCommand(): Command {
         targetArgs: args,
         sourceArgs,
         maxLength: flags.maxLength,
-        evalBatchSize: flags.evalBatchSize ?? 64,
+        evalBatchSize: args.evalBatchSize, // --eval-batch-size, else --batch-size, as its help says
         minSteps: flags.minSteps,
         // Stratified, so a 1% budget still sees every class it can afford.
         sample: (examples, count, seed) => stratifiedSubsample(examples, { budget: count, seed, minPerClass: count >= numClasses ? 1 : 0 }),

@@ -8,6 +8,7 @@ import {
   ProgressBar,
   parseJsonObject,
   SCHEDULER_NAMES,
+  TlError,
   type Callback,
   type TrainingArgsInput,
 } from '@tl/core';
@@ -95,8 +96,44 @@ export function addTrainerOptions(command: Command, defaults: TrainerFlagDefault
     .option('--backend <name>', 'wasm (default), cpu, webgpu, cuda, torch-cpu', 'wasm');
 }
 
-/** Maps the flags onto the Trainer's arguments. */
+/**
+ * Flags that act on evaluations do nothing when there are none; HF's Trainer refuses them then, and
+ * so does tl rather than train without the early stop or the best weights the user asked for.
+ */
+function refuseEvalFlagsWithoutEvaluation(f: TrainerFlags, hasEval: boolean, evalStrategy: 'no' | 'steps' | 'epoch'): void {
+  const given: [string, boolean][] = [
+    ['--early-stopping-patience', f.earlyStoppingPatience !== undefined],
+    ['--load-best-model-at-end', f.loadBestModelAtEnd === true],
+    [`--eval-strategy ${evalStrategy}`, evalStrategy !== 'no'],
+  ];
+  for (const [flag, isGiven] of given) {
+    if (!isGiven) continue;
+    if (!hasEval) throw new TlError('CONFIG', `${flag} needs an evaluation set: give --eval FILE`);
+    if (evalStrategy === 'no') throw new TlError('CONFIG', `${flag} needs evaluations, and --eval-strategy no turns them off`);
+  }
+}
+
+/**
+ * For commands that take the Trainer's flags (addTrainerOptions adds all of them) but cannot honour
+ * some: those are hidden from the help and refused when given, with `why[attributeName]` as the reason,
+ * before the command does any work.
+ */
+export function refuseTrainerFlags(command: Command, why: Readonly<Record<string, string>>): Command {
+  const refused = command.options.filter((o) => why[o.attributeName()] !== undefined);
+  for (const option of refused) option.hideHelp();
+  return command.hook('preAction', () => {
+    for (const option of refused) {
+      if (command.getOptionValueSource(option.attributeName()) === 'cli') {
+        throw new TlError('CONFIG', `${option.long}: ${why[option.attributeName()]}`);
+      }
+    }
+  });
+}
+
+/** Maps the flags onto the Trainer's arguments; refuses evaluation flags that could not act. */
 export function trainingArgsFromFlags(f: TrainerFlags, hasEval: boolean): TrainingArgsInput {
+  const evalStrategy = f.evalStrategy ?? (hasEval ? 'epoch' : 'no');
+  refuseEvalFlagsWithoutEvaluation(f, hasEval, evalStrategy);
   return {
     outputDir: f.outputDir,
     numTrainEpochs: f.epochs,
@@ -115,7 +152,7 @@ export function trainingArgsFromFlags(f: TrainerFlags, hasEval: boolean): Traini
     seed: f.seed,
     shuffle: f.shuffle,
     groupByLength: f.groupByLength ?? false,
-    evalStrategy: f.evalStrategy ?? (hasEval ? 'epoch' : 'no'),
+    evalStrategy,
     evalSteps: f.evalSteps,
     nanPolicy: f.nanPolicy,
     metricForBestModel: f.metricForBestModel ?? 'eval_loss',

@@ -1,3 +1,4 @@
+import { accessSync, constants, statSync } from 'node:fs';
 import { loadDataset, SeededRandom, StrategyOptions, TlError, labelMapFromLabel2Id, type Example, type StrategyContext, type TransferStrategy } from '@tl/core';
 
 export interface AuxiliaryDataOptions {
@@ -32,6 +33,7 @@ export class AuxiliaryData implements TransferStrategy {
   static fromOptions(raw: Readonly<Record<string, string>>): AuxiliaryData {
     const o = new StrategyOptions('auxiliary', raw);
     const file = o.string('file');
+    if (file !== undefined && file !== '') requireReadableFile(file);
     const strategy = new AuxiliaryData({
       ...(file !== undefined && { file }),
       ratio: o.number('ratio', 0.5, { above: 0 }),
@@ -61,5 +63,20 @@ export class AuxiliaryData implements TransferStrategy {
       ...(numLabels !== undefined && { numLabels }),
     });
     return dataset.examples;
+  }
+}
+
+/**
+ * The file is parsed in `transformDataset`, when the model's label map is known, but that comes after
+ * the model and the training data are loaded: whether it can be opened at all is checked with the spec
+ * (as the plugins README promises for bad values), so a typo in the path fails in milliseconds.
+ */
+function requireReadableFile(file: string): void {
+  try {
+    if (!statSync(file).isFile()) throw new TlError('STRATEGY', `strategy "auxiliary": file=${file} is not a file`);
+    accessSync(file, constants.R_OK);
+  } catch (e) {
+    if (e instanceof TlError) throw e;
+    throw new TlError('STRATEGY', `strategy "auxiliary": file=${file} cannot be read (${(e as NodeJS.ErrnoException).code ?? String(e)})`, { cause: e });
   }
 }
