@@ -2,19 +2,7 @@ import { readFileSync, rmSync, truncateSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { fixtureDir } from '../support/fixtures.js';
-import { copyFixture, fixtureInputFile, runTl, tempDir } from '../support/cli.js';
-
-/** Every bad input ends in exactly one `tl: error:` line naming the problem, exit 1, and no stack. */
-async function expectOneLineError(args: string[], pattern: RegExp): Promise<void> {
-  const r = await runTl(args);
-  expect(r.status).toBe(1);
-  expect(r.stdout).toBe('');
-  const lines = r.stderr.trim().split('\n');
-  expect(lines, r.stderr).toHaveLength(1);
-  expect(lines[0]).toMatch(/^tl: error: /);
-  expect(lines[0]).toMatch(pattern);
-  expect(r.stderr).not.toMatch(/\n\s+at /);
-}
+import { copyFixture, expectOneLineError, fixtureInputFile, runTl, tempDir } from '../support/cli.js';
 
 const input = () => fixtureInputFile(false);
 

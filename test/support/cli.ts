@@ -3,6 +3,7 @@ import { cpSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { expect } from 'vitest';
 import { FIXTURE_PAIRS, FIXTURE_TEXTS, fixtureDir, type FixtureName } from './fixtures.js';
 
 export const REPO_ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
@@ -47,4 +48,16 @@ export function runTl(args: readonly string[], env: NodeJS.ProcessEnv = {}): Pro
     child.on('error', reject);
     child.on('close', (status) => resolve({ status, stdout, stderr }));
   });
+}
+
+/** Every bad input ends in exactly one `tl: error:` line naming the problem, exit 1, and no stack. */
+export async function expectOneLineError(args: readonly string[], pattern: RegExp, env: NodeJS.ProcessEnv = {}): Promise<void> {
+  const r = await runTl(args, env);
+  expect(r.status, r.stderr).toBe(1);
+  expect(r.stdout).toBe('');
+  const lines = r.stderr.trim().split('\n');
+  expect(lines, r.stderr).toHaveLength(1);
+  expect(lines[0]).toMatch(/^tl: error: /);
+  expect(lines[0]).toMatch(pattern);
+  expect(r.stderr).not.toMatch(/\n\s+at /);
 }
