@@ -202,7 +202,7 @@ describe('resolvePretrained against a local Hub', () => {
     const error = await rejection(resolvePretrained('tl-test/does-not-exist', online()));
     expect(error.code).toBe('HUB');
     expect(error.message).toMatch(
-      /^tl-test\/does-not-exist: repository not found on http:\/\/127\.0\.0\.1:\d+ or not accessible \(no token sent: set HF_TOKEN for private or gated repos\) \(HTTP 401\)$/,
+      /^no folder "tl-test\/does-not-exist" exists in .+; as a Hub model id: tl-test\/does-not-exist: repository not found on http:\/\/127\.0\.0\.1:\d+ or not accessible \(no token sent: set HF_TOKEN for private or gated repos\) \(HTTP 401\)$/,
     );
     expect((await rejection(resolvePretrained(BERT, online({ revision: 'v9' })))).message).toMatch(/tl-test\/bert-cls: revision "v9" not found/);
   });

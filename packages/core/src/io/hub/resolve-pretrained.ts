@@ -49,34 +49,28 @@ export async function resolvePretrained(idOrPath: string, options: ResolvePretra
   if (!isRepoId(idOrPath)) {
     throw new TlError('HUB', `"${idOrPath}" is neither an existing folder nor a Hub model id like "org/name"`);
   }
-  try {
-    return await resolveFromHub(idOrPath, options);
-  } catch (e) {
-    // "name" may have been meant as a local folder: say that there is none before what the Hub said.
-    if (isTlError(e) && e.code === 'HUB') {
-      throw new TlError('HUB', `no folder "${idOrPath}" exists in ${process.cwd()}; as a Hub model id: ${e.message}`, { cause: e });
-    }
-    throw e;
-  }
-}
 
-/** `idOrPath` as a Hub model id: the snapshot folder of its files in the cache, downloaded as needed. */
-async function resolveFromHub(idOrPath: string, options: ResolvePretrainedOptions): Promise<string> {
   const settings = await resolveHubSettings(options);
   const requireTokenizer = options.requireTokenizer ?? true;
   const cache = new RepoCache(settings.cacheDir, idOrPath);
+  // Until the Hub has the repository, the name may have been meant as a local folder: failures of
+  // that first lookup say that there is no such folder before what the Hub (or the cache) said.
+  const noFolder = (e: unknown): never => {
+    if (!isTlError(e) || e.code !== 'HUB') throw e;
+    throw new TlError('HUB', `no folder "${idOrPath}" exists in ${process.cwd()}; as a Hub model id: ${e.message}`, { cause: e });
+  };
   if (settings.offline) {
-    return resolveFromCache(cache, settings.revision, requireTokenizer, 'offline mode (HF_HUB_OFFLINE)');
+    return resolveFromCache(cache, settings.revision, requireTokenizer, 'offline mode (HF_HUB_OFFLINE)').catch(noFolder);
   }
 
-  const first = await hubDownload(settings, cache, settings.revision, CONFIG_FILE);
+  const first = await hubDownload(settings, cache, settings.revision, CONFIG_FILE).catch(noFolder);
   if ('unreachable' in first) {
     return resolveFromCache(
       cache,
       settings.revision,
       requireTokenizer,
       `cannot reach ${settings.endpoint} (${first.unreachable})`,
-    );
+    ).catch(noFolder);
   }
   const label = `${idOrPath}@${settings.revision}`;
   if (first.path === undefined) throw new TlError('HUB', `${label}: the repository has no ${CONFIG_FILE}`);
