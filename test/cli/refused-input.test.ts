@@ -54,12 +54,12 @@ describe('trainer flags that could not act', () => {
       [['--early-stopping-patience', '2'], /--early-stopping-patience: tl transfer evaluates each run once/],
       [['--seed', '7'], /--seed: tl transfer runs every condition and budget with seeds 1\.\.N: set N with --seeds/],
     ];
-    for (const [flag, message] of cases) await expectOneLineError([...base, ...flag], message);
+    await Promise.all(cases.map(([flag, message]) => expectOneLineError([...base, ...flag], message)));
     // --eval-batch-size stays: its help says what transfer now does when it is absent.
     const help = await runTl(['transfer', '--help']);
     expect(help.stdout).toMatch(/--eval-batch-size <n>\s+examples per evaluation batch \(default:\s+--batch-size\)/);
     expect(help.stdout).not.toMatch(/--save-steps|--resume/);
-  });
+  }, 300_000);
 });
 
 describe('flag values', () => {
