@@ -25,7 +25,8 @@ beforeAll(() => {
 
 const finetune = (...more: string[]) => ['finetune', '--model', fixtureDir('bert-cls'), '--train', train, '--output-dir', join(work, 'out'), ...more];
 
-describe('plugins', () => {
+// Each case starts the CLI (tfjs and the model load) once or twice: on a loaded machine that takes minutes.
+describe('plugins', { timeout: 300_000 }, () => {
   it('a plugin strategy named like a built-in one is refused, naming the plugin, not dropped for the built-in', async () => {
     const plugin = file('llrd-plugin.mjs', 'export const strategies = [{ name: "llrd", create: () => ({ name: "llrd", phase: "optimisation" }) }];\n');
     await expectOneLineError(finetune('--plugin', plugin, '--strategy', 'llrd'), /plugin .*llrd-plugin\.mjs: strategy "llrd" is already registered/);
@@ -38,7 +39,7 @@ describe('plugins', () => {
   });
 });
 
-describe('trainer flags that could not act', () => {
+describe('trainer flags that could not act', { timeout: 300_000 }, () => {
   for (const flag of [['--early-stopping-patience', '2'], ['--load-best-model-at-end']]) {
     it(`${flag[0]} without --eval is refused (as HF refuses it)`, async () => {
       await expectOneLineError(finetune(...flag), new RegExp(`${flag[0]} needs an evaluation set: give --eval FILE`));
@@ -59,10 +60,10 @@ describe('trainer flags that could not act', () => {
     const help = await runTl(['transfer', '--help']);
     expect(help.stdout).toMatch(/--eval-batch-size <n>\s+examples per evaluation batch \(default:\s+--batch-size\)/);
     expect(help.stdout).not.toMatch(/--save-steps|--resume/);
-  }, 300_000);
+  });
 });
 
-describe('flag values', () => {
+describe('flag values', { timeout: 300_000 }, () => {
   it('--batch-size abc is one tl error line naming the flag', async () => {
     await expectOneLineError(['predict', '--model', fixtureDir('bert-cls'), '--input', fixtureInputFile(false), '--batch-size', 'abc'], /^tl: error: option '--batch-size <n>' argument 'abc' is invalid\. expected a positive integer, got "abc" \(see tl predict --help\)$/);
   });
@@ -84,7 +85,7 @@ describe('flag values', () => {
   });
 });
 
-describe('data', () => {
+describe('data', { timeout: 300_000 }, () => {
   it('one mistyped integer label (1000) is an error naming the file and line, not a 1001-class head', async () => {
     const typo = file('typo.jsonl', lines([{ text: 'a b', label: 0 }, { text: 'c d', label: 1 }, { text: 'e f', label: 1000 }, { text: 'g h', label: 1 }]));
     await expectOneLineError(finetune().map((a) => (a === train ? typo : a)), /typo\.jsonl:3: label 1000 makes 1001 classes, but 998 of them have no example \(2\.\.999\); class indices must be 0\.\.K-1 with every class present, or give --num-labels K/);
@@ -97,14 +98,14 @@ describe('data', () => {
     expect(r.status, r.stderr).toBe(0);
     expect(Object.keys((JSON.parse(readFileSync(join(out, 'config.json'), 'utf8')) as { id2label: object }).id2label)).toHaveLength(4);
     await expectOneLineError(['finetune', '--model', fixtureDir('bert-cls'), '--train', gap, '--output-dir', out, '--num-labels', '2'], /gap\.jsonl:2: label 2 is out of range for 2 classes/);
-  }, 60_000);
+  });
 
   it('a 200k-row integer-labelled training file is read (no "Maximum call stack size exceeded")', async () => {
     const big = join(work, 'big.jsonl');
     writeFileSync(big, Array.from({ length: 200_000 }, (_, i) => `{"text":"t","label":${i % 2}}`).join('\n') + '\n');
     // The training file loads; the missing --eval file is the first thing that is wrong.
     await expectOneLineError(finetune('--eval', join(work, 'missing-eval.jsonl')).map((a) => (a === train ? big : a)), /missing-eval\.jsonl/);
-  }, 60_000);
+  });
 
   it('tl predict on an empty input writes no lines (not one blank line) and says why, exit 0', async () => {
     const empty = file('empty.jsonl', '');
