@@ -6,6 +6,7 @@ import { pretrainCommand } from './commands/pretrain.js';
 import { scoreCommand } from './commands/score.js';
 import { exportCommand } from './commands/export.js';
 import { transferCommand } from './commands/transfer.js';
+import { workerCommand } from './commands/worker.js';
 
 /** The `tl` command tree; each subcommand lives in commands/. */
 export function buildProgram(): Command {
@@ -19,5 +20,6 @@ export function buildProgram(): Command {
     .addCommand(pretrainCommand())
     .addCommand(scoreCommand())
     .addCommand(exportCommand())
-    .addCommand(transferCommand());
+    .addCommand(transferCommand())
+    .addCommand(workerCommand());
 }
