@@ -37,12 +37,13 @@ export function redisOptions(url: string): RedisOptions {
  */
 export async function checkRedisReachable(url: string): Promise<void> {
   const client = new Redis({ ...redisOptions(url), lazyConnect: true, maxRetriesPerRequest: 0, retryStrategy: () => null, connectTimeout: 5000 });
-  client.on('error', () => {}); // reported by the rejected connect below
+  let cause: Error | undefined; // the socket's error (ECONNREFUSED, ENOTFOUND); connect() itself only says the connection closed
+  client.on('error', (e: Error) => (cause ??= e));
   try {
     await client.connect();
     await client.ping();
   } catch (e) {
-    throw new TlError('QUEUE', `--queue ${url}: cannot reach Redis (${(e as Error).message})`, { cause: e });
+    throw new TlError('QUEUE', `--queue ${url}: cannot reach Redis (${(cause ?? (e as Error)).message})`, { cause: cause ?? e });
   } finally {
     client.disconnect();
   }

@@ -70,6 +70,8 @@ interface Tracked {
   readonly id: string;
   /** Set once the job finished or failed for good. */
   done?: 'completed' | 'failed';
+  /** Seen on the queue at least once. */
+  seen?: boolean;
 }
 
 /**
@@ -89,6 +91,7 @@ async function waitFor(queue: Queue, grids: readonly QueuedGrid[]): Promise<Grid
       const state = await queue.getJobState(t.id);
       if (state === 'active') running++;
       const outcome = outcomes.get(t.grid)!;
+      if (state !== 'unknown') t.seen = true;
       if (state === 'completed') {
         const run = (await queue.getJob(t.id))!.returnvalue as TransferRun;
         outcome.runs.push(run);
@@ -96,6 +99,10 @@ async function waitFor(queue: Queue, grids: readonly QueuedGrid[]): Promise<Grid
         t.done = 'completed';
       } else if (state === 'failed') {
         outcome.missing.push({ ...t.cell, error: (await queue.getJob(t.id))?.failedReason ?? 'failed' });
+        t.done = 'failed';
+      } else if (state === 'unknown' && t.seen) {
+        // Only a Redis that came back without its data (no append-only file) forgets a job.
+        outcome.missing.push({ ...t.cell, error: 'the job vanished from Redis (restarted without persistence? run redis-server with --appendonly yes)' });
         t.done = 'failed';
       } else if (state === 'unknown' && t.cell.condition === 'intermediate') {
         // Not released yet: fine while the source runs; missing for good when the source failed for good.
