@@ -163,6 +163,39 @@ describe('tl transfer --queue with tl worker on redis-server', () => {
     }, 180_000);
   });
 
+  it('tl sweep ranks the cells of lr × LLRD decay the same through the queue as in-process', async () => {
+    const redis = await startRedis();
+    try {
+      const sweep = (out: string, extra: readonly string[] = []) => [
+        'sweep', '--model', fixtureDir('bert-mlm'), '--target-train', task.targetTrain, '--target-test', task.targetTest, ...task.fieldFlags,
+        '--budgets', '0.5,1', '--seeds', '1', '--epochs', '1', '--batch-size', '16', '--max-length', '24',
+        '--grid', 'lr=1e-3,3e-3', '--grid', 'llrd:decay=0.5,0.9', '--output-dir', out, ...extra,
+      ];
+      const local = await runTl(sweep(join(work, 'sweep-local')));
+      expect(local.status, local.stderr).toBe(0);
+      startWorker(redis.url);
+      startWorker(redis.url);
+      const queued = await runTl(sweep(join(work, 'sweep-queued'), ['--queue', redis.url]));
+      expect(queued.status, queued.stderr).toBe(0);
+      expect(queued.stderr).toMatch(/tl: queue: 8\/8 done/); // 4 cells × 2 budgets, all on the queue at once
+      type Sweep = { ranking: { rank: number; name: string; accuracy: { mean: number; n: number } }[] };
+      const read = (dir: string) => JSON.parse(readFileSync(join(work, dir, 'sweep.json'), 'utf8')) as Sweep;
+      const [a, b] = [read('sweep-local'), read('sweep-queued')];
+      expect(a.ranking.map((r) => r.name).sort()).toEqual(['lr=1e-3 llrd.decay=0.5', 'lr=1e-3 llrd.decay=0.9', 'lr=3e-3 llrd.decay=0.5', 'lr=3e-3 llrd.decay=0.9']);
+      expect(b.ranking.map((r) => [r.name, r.accuracy.mean, r.accuracy.n])).toEqual(a.ranking.map((r) => [r.name, r.accuracy.mean, r.accuracy.n]));
+      const means = a.ranking.map((r) => r.accuracy.mean);
+      expect(means).toEqual([...means].sort((x, y) => y - x)); // best first
+      expect(queued.stdout).toBe(local.stdout);
+      // Each cell is a transfer experiment of its own, with the cell's strategy.
+      const cell = JSON.parse(readFileSync(join(work, 'sweep-queued', 'cells', 'lr-3e-3_llrd.decay-0.9', 'results.json'), 'utf8')) as TransferResults;
+      expect(cell.strategies).toEqual(['llrd:decay=0.9']);
+      expect(cell.conditions).toEqual(['pretrained']);
+    } finally {
+      await stopWorkers();
+      await redis.stop();
+    }
+  }, 180_000);
+
   it('completes the grid across a Redis crash and restart (append-only file), no run lost and none run twice', async () => {
     const redis = await startRedis({ appendOnly: true });
     try {
@@ -195,5 +228,8 @@ describe('tl transfer --queue with tl worker on redis-server', () => {
     const malformed = await runTl(['worker', '--queue', 'http://127.0.0.1:6379']);
     expect(malformed.status).toBe(1);
     expect(malformed.stderr).toBe("tl: error: --queue: 'http://127.0.0.1:6379' is not a redis:// URL (expected redis://HOST:PORT)\n");
+    const axis = await runTl(['sweep', '--model', fixtureDir('bert-mlm'), '--target-train', task.targetTrain, '--target-test', task.targetTest, '--output-dir', join(work, 'bad-sweep'), '--grid', 'momentum=0.9,0.99']);
+    expect(axis.status).toBe(1);
+    expect(axis.stderr).toMatch(/^tl: error: --grid momentum=0\.9,0\.99: 'momentum' is not a flag a grid can vary \(lr, weight-decay/);
   }, 60_000);
 });

@@ -6,6 +6,7 @@ import { pretrainCommand } from './commands/pretrain.js';
 import { scoreCommand } from './commands/score.js';
 import { exportCommand } from './commands/export.js';
 import { transferCommand } from './commands/transfer.js';
+import { sweepCommand } from './commands/sweep.js';
 import { workerCommand } from './commands/worker.js';
 
 /** The `tl` command tree; each subcommand lives in commands/. */
@@ -21,5 +22,6 @@ export function buildProgram(): Command {
     .addCommand(scoreCommand())
     .addCommand(exportCommand())
     .addCommand(transferCommand())
+    .addCommand(sweepCommand())
     .addCommand(workerCommand());
 }
