@@ -149,9 +149,10 @@ describe('tl transfer --queue with tl worker on redis-server', () => {
 
     it('reports a run that failed for good with its error and lists the missing cells in results.json', async () => {
       const out = join(work, 'failing');
-      startWorker(redis.url, [], { TL_TEST_FAIL_RUNS: '1' });
-      const r = await runTl([...grid(out, ['--queue', redis.url, '--conditions', 'scratch,pretrained', '--seeds', '1']).filter((a) => a !== 'llrd:decay=0.9' && a !== '--strategy'),
-        '--strategy', 'fails-on-worker', '--plugin', join(import.meta.dirname, 'failing-strategy.mjs')]);
+      const refusing = startWorker(redis.url, [], { TL_TEST_FAIL_RUNS: '1' });
+      const args = [...grid(out, ['--queue', redis.url, '--conditions', 'scratch,pretrained', '--seeds', '1']).filter((a) => a !== 'llrd:decay=0.9' && a !== '--strategy'),
+        '--strategy', 'fails-on-worker', '--plugin', join(import.meta.dirname, 'failing-strategy.mjs')];
+      const r = await runTl(args);
       expect(r.status).toBe(1);
       expect(r.stderr).toMatch(/tl: missing: pretrained budget 0\.25 seed 1: this worker refuses the run/);
       expect(r.stderr).toMatch(/tl: error: 2 of 4 runs failed for good \(pretrained-b0\.25-s1, pretrained-b1-s1\); results\.json has the others/);
@@ -160,6 +161,16 @@ describe('tl transfer --queue with tl worker on redis-server', () => {
       expect(results.missing!.map(runKey)).toEqual(['pretrained-b0.25-s1', 'pretrained-b1-s1']);
       expect(results.summary.map((s) => s.condition)).toEqual(['scratch', 'scratch']);
       expect(attempts(out, 'pretrained-b1-s1')).toHaveLength(2); // bounded: JOB_ATTEMPTS
+
+      // Submitted again with a worker that does not refuse: the failed runs are retried, the finished ones reused.
+      refusing.child.kill('SIGKILL');
+      startWorker(redis.url);
+      const again = await runTl(args);
+      expect(again.status, again.stderr).toBe(0);
+      expect(readResults(out).runs.map(runKey)).toEqual(['scratch-b0.25-s1', 'pretrained-b0.25-s1', 'scratch-b1-s1', 'pretrained-b1-s1']);
+      expect(readResults(out).missing).toBeUndefined();
+      expect(attempts(out, 'pretrained-b1-s1')).toHaveLength(3);
+      expect(attempts(out, 'scratch-b1-s1')).toHaveLength(1);
     }, 180_000);
   });
 

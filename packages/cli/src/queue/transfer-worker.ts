@@ -57,8 +57,8 @@ export async function runTransferWorker(options: TransferWorkerOptions): Promise
 
   const process_ = async (job: Job<TransferJobData>): Promise<unknown> => {
     const data = job.data;
+    await logAttempt(job, 'start'); // first, so a worker killed the moment it says "started" has left its line
     say(`${job.id} started (attempt ${job.attemptsStarted})`);
-    await logAttempt(job, 'start');
     let result: unknown;
     if (data.kind === 'release') {
       await queue.addBulk(data.cells.map((cell) => runJob(data.spec, cell))); // fixed ids: a retried release adds nothing twice
