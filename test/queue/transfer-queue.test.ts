@@ -29,7 +29,7 @@ function startWorker(url: string, args: readonly string[] = [], env: NodeJS.Proc
   const w: WorkerProcess = {
     child,
     log: '',
-    waitFor: (pattern, timeoutMs = 60_000) =>
+    waitFor: (pattern, timeoutMs = 240_000) =>
       new Promise((ok, fail) => {
         const check = () => {
           const m = w.log.match(pattern);
@@ -91,7 +91,7 @@ describe('tl transfer --queue with tl worker on redis-server', () => {
     expect(r.status, r.stderr).toBe(0);
     inProcess = readResults(join(work, 'in-process'));
     expect(inProcess.runs).toHaveLength(12);
-  }, 120_000);
+  }, 300_000);
 
   afterEach(stopWorkers);
 
@@ -125,7 +125,7 @@ describe('tl transfer --queue with tl worker on redis-server', () => {
       expect(again.status, again.stderr).toBe(0);
       expectSameAccuracies(readResults(out), inProcess);
       for (const run of queued.runs) expect(attempts(out, runKey(run)), runKey(run)).toHaveLength(1);
-    }, 180_000);
+    }, 300_000);
 
     it('retries, once and on another worker, the run of a worker SIGKILLed in the middle of it', async () => {
       const out = join(work, 'killed-worker');
@@ -145,7 +145,7 @@ describe('tl transfer --queue with tl worker on redis-server', () => {
       expect(killed[1]!.worker).not.toBe(killed[0]!.worker);
       expect(survivor.log).toContain(`${jobId} started (attempt 2)`);
       for (const run of inProcess.runs.filter((x) => runKey(x) !== 'scratch-b0.25-s1')) expect(attempts(out, runKey(run)), runKey(run)).toHaveLength(1);
-    }, 180_000);
+    }, 300_000);
 
     it('reports a run that failed for good with its error and lists the missing cells in results.json', async () => {
       const out = join(work, 'failing');
@@ -171,7 +171,7 @@ describe('tl transfer --queue with tl worker on redis-server', () => {
       expect(readResults(out).missing).toBeUndefined();
       expect(attempts(out, 'pretrained-b1-s1')).toHaveLength(3);
       expect(attempts(out, 'scratch-b1-s1')).toHaveLength(1);
-    }, 180_000);
+    }, 300_000);
   });
 
   it('tl sweep ranks the cells of lr × LLRD decay the same through the queue as in-process', async () => {
@@ -205,7 +205,7 @@ describe('tl transfer --queue with tl worker on redis-server', () => {
       await stopWorkers();
       await redis.stop();
     }
-  }, 180_000);
+  }, 300_000);
 
   it('completes the grid across a Redis crash and restart (append-only file), no run lost and none run twice', async () => {
     const redis = await startRedis({ appendOnly: true });
@@ -230,7 +230,7 @@ describe('tl transfer --queue with tl worker on redis-server', () => {
       await stopWorkers();
       await redis.stop();
     }
-  }, 180_000);
+  }, 300_000);
 
   it('refuses an unreachable or malformed --queue in one line', async () => {
     const unreachable = await runTl([...grid(join(work, 'nowhere')), '--queue', 'redis://127.0.0.1:1']);
