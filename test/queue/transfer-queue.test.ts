@@ -104,8 +104,7 @@ describe('tl transfer --queue with tl worker on redis-server', () => {
 
     it('runs the grid on 2 workers with the in-process accuracies, the same table, and reuses finished runs when submitted again', async () => {
       const out = join(work, 'two-workers');
-      startWorker(redis.url);
-      startWorker(redis.url);
+      const pool = startWorker(redis.url, ['--concurrency', '2']); // two worker processes under one command
       const r = await runTl(grid(out, ['--queue', redis.url]));
       expect(r.status, r.stderr).toBe(0);
       expect(r.stderr).toMatch(/tl: queue: 12\/12 done, 0 running, 0 failed/);
@@ -125,6 +124,12 @@ describe('tl transfer --queue with tl worker on redis-server', () => {
       expect(again.status, again.stderr).toBe(0);
       expectSameAccuracies(readResults(out), inProcess);
       for (const run of queued.runs) expect(attempts(out, runKey(run)), runKey(run)).toHaveLength(1);
+
+      // SIGTERM: each process finishes its job and leaves; the command exits once both have.
+      const exited = new Promise<number | null>((ok) => pool.child.on('exit', (code) => ok(code)));
+      pool.child.kill('SIGTERM');
+      expect(await exited).toBe(0);
+      expect(pool.log.match(/SIGTERM: finishing the current job, then stopping/g)).toHaveLength(2);
     }, 300_000);
 
     it('retries, once and on another worker, the run of a worker SIGKILLed in the middle of it', async () => {

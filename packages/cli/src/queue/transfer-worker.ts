@@ -97,6 +97,13 @@ export async function runTransferWorker(options: TransferWorkerOptions): Promise
     process.once('SIGINT', () => stop('SIGINT'));
     process.once('SIGTERM', () => stop('SIGTERM'));
     // Started by `tl worker --concurrency N`: when that parent goes, so does this worker.
-    process.once('disconnect', () => process.exit(1));
+    process.once('disconnect', orphaned);
   });
+  // The channel to a `--concurrency N` parent would keep this process alive after a clean stop.
+  process.off('disconnect', orphaned);
+  if (process.connected) process.disconnect();
+}
+
+function orphaned(): never {
+  process.exit(1);
 }
