@@ -134,8 +134,9 @@ describe('tl transfer --queue with tl worker on redis-server', () => {
 
     it('retries, once and on another worker, the run of a worker SIGKILLed in the middle of it', async () => {
       const out = join(work, 'killed-worker');
-      // Short locks, so the dead worker's job is noticed in seconds rather than the default 30 s.
-      const fast = ['--lock-duration', '2000', '--stalled-interval', '1000'];
+      // Shorter locks, so the dead worker's job is noticed in seconds rather than the default 30 s; not
+      // shorter than 10 s: on a loaded machine a live worker's event loop was seen to miss a 2 s renewal.
+      const fast = ['--lock-duration', '10000', '--stalled-interval', '1000'];
       const doomed = startWorker(redis.url, fast);
       const submitted = runTl(grid(out, ['--queue', redis.url]));
       const [, jobId] = await doomed.waitFor(/(\w+\.scratch-b0\.25-s1) started \(attempt 1\)/);
@@ -247,5 +248,5 @@ describe('tl transfer --queue with tl worker on redis-server', () => {
     const axis = await runTl(['sweep', '--model', fixtureDir('bert-mlm'), '--target-train', task.targetTrain, '--target-test', task.targetTest, '--output-dir', join(work, 'bad-sweep'), '--grid', 'momentum=0.9,0.99']);
     expect(axis.status).toBe(1);
     expect(axis.stderr).toMatch(/^tl: error: --grid momentum=0\.9,0\.99: 'momentum' is not a flag a grid can vary \(lr, weight-decay/);
-  }, 60_000);
+  }, 300_000);
 });
