@@ -1,31 +1,16 @@
-import { readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { SeededRandom, type TransferResults } from '@tl/core';
+import type { TransferResults } from '@tl/core';
 import { fixtureDir } from '../support/fixtures.js';
 import { runTl, tempDir } from '../support/cli.js';
-
-/**
- * Generic JSONL made here, nothing from the bundled tasks: a source task (3 named classes, single
- * texts) and a target task of text pairs with integer labels under other field names, so the
- * command is seen reading any classification data the flags describe.
- */
-function lines(n: number, seed: number, make: (rng: SeededRandom, i: number) => Record<string, unknown>): string {
-  const rng = new SeededRandom(seed);
-  return Array.from({ length: n }, (_, i) => JSON.stringify(make(rng, i))).join('\n') + '\n';
-}
-const filler = ['the', 'software', 'license', 'any', 'person', 'use', 'copy', 'modify', 'notice', 'shall', 'be', 'included'];
-const words = (rng: SeededRandom, n: number) => Array.from({ length: n }, () => filler[rng.int(filler.length)]!).join(' ');
+import { writeTransferTask } from '../support/transfer-task.js';
 
 describe('tl transfer on generic JSONL', () => {
   let work: string;
   beforeAll(() => {
     work = tempDir('tl-transfer-');
-    const cue = ['permission', 'warranty', 'copyright'];
-    writeFileSync(join(work, 'source.jsonl'), lines(60, 1, (rng, i) => ({ sentence: `${words(rng, 5)} ${cue[i % 3]}`, second: words(rng, 3), y: ['grant', 'disclaim', 'own'][i % 3] })));
-    const pair = (rng: SeededRandom, i: number) => ({ sentence: `${words(rng, 4)} ${i % 2 ? 'free' : 'liability'}`, second: words(rng, 4), y: i % 2 });
-    writeFileSync(join(work, 'target-train.jsonl'), lines(80, 2, pair));
-    writeFileSync(join(work, 'target-test.jsonl'), lines(40, 3, pair));
+    writeTransferTask(work); // source.jsonl, target-train.jsonl, target-test.jsonl
   });
 
   it('runs every condition at every budget and seed and writes results.json, transfer.jsonl and run logs', async () => {

@@ -7,24 +7,5 @@
 # Called by the repository's .ci/run; safe to run again (skips when everything is present).
 set -euo pipefail
 
-packages=(libegl1 libgles2 libgl1-mesa-dri libegl-mesa0 chromium)
-
-missing=()
-for p in "${packages[@]}"; do
-  if ! dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed'; then
-    missing+=("$p")
-  fi
-done
-
-if [ ${#missing[@]} -eq 0 ]; then
-  echo "backend-webgpu deps: all present (${packages[*]})"
-  exit 0
-fi
-
-SUDO=""
-if [ "$(id -u)" -ne 0 ]; then SUDO="sudo"; fi
-
-echo "backend-webgpu deps: installing ${missing[*]}"
-# Another install (a parallel job, unattended upgrades) may hold dpkg's lock: wait for it instead of failing.
-$SUDO apt-get -o DPkg::Lock::Timeout=900 update -qq
-DEBIAN_FRONTEND=noninteractive $SUDO apt-get -o DPkg::Lock::Timeout=900 install -y -qq --no-install-recommends "${missing[@]}"
+root="$(cd "$(dirname "${BASH_SOURCE[0]}")/../../.." && pwd)"
+bash "$root/scripts/apt-install-missing.sh" backend-webgpu libegl1 libgles2 libgl1-mesa-dri libegl-mesa0 chromium

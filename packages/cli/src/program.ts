@@ -6,6 +6,8 @@ import { pretrainCommand } from './commands/pretrain.js';
 import { scoreCommand } from './commands/score.js';
 import { exportCommand } from './commands/export.js';
 import { transferCommand } from './commands/transfer.js';
+import { sweepCommand } from './commands/sweep.js';
+import { workerCommand } from './commands/worker.js';
 
 /** The `tl` command tree; each subcommand lives in commands/. */
 export function buildProgram(): Command {
@@ -18,7 +20,9 @@ export function buildProgram(): Command {
     .addCommand(pretrainCommand())
     .addCommand(scoreCommand())
     .addCommand(exportCommand())
-    .addCommand(transferCommand());
+    .addCommand(transferCommand())
+    .addCommand(sweepCommand())
+    .addCommand(workerCommand());
   reportParseErrorsAsTl(program, 'tl');
   return program;
 }

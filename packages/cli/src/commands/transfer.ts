@@ -1,27 +1,21 @@
-import { mkdir, writeFile } from 'node:fs/promises';
-import { join } from 'node:path';
+import { resolve } from 'node:path';
 import { Command } from 'commander';
 import {
   ProgressBar,
-  resolvePretrained,
   runTransferExperiment,
-  SeededRandom,
   TlError,
   TRANSFER_CONDITIONS,
-  type Example,
   type TransferCondition,
-  type TransferResults,
 } from '@tl/core';
-import { stratifiedSubsample } from '@tl/datasets';
 import { engineFor } from '../runtime/backend.js';
 import { addFieldOptions, fieldsFromFlags, type FieldFlags } from '../runtime/data-flags.js';
-import { id2labelForConfig, loadTrainingData } from '../runtime/labels.js';
 import { nonNegativeInt, nonNegativeNumber, positiveInt } from '../runtime/options.js';
 import { addStrategyOption, strategiesFromSpecs } from '../runtime/strategies.js';
 import { addTrainerOptions, refuseTrainerFlags, trainingArgsFromFlags, type TrainerFlags } from '../runtime/trainer-flags.js';
-import { formatTransferTable } from '../transfer/format-table.js';
+import { absoluteIfPath, prepareTransfer, type TransferSpec } from '../transfer/transfer-spec.js';
+import { writeTransferResults } from '../transfer/write-results.js';
 
-interface TransferFlags extends TrainerFlags, FieldFlags {
+export interface TransferFlags extends TrainerFlags, FieldFlags {
   model: string;
   sourceTrain?: string;
   sourceEval?: string;
@@ -38,6 +32,7 @@ interface TransferFlags extends TrainerFlags, FieldFlags {
   maxTargetTest: number;
   maxLength?: number;
   minSteps: number;
+  queue?: string;
 }
 
 /** `--budgets 0.01,0.1,1` → sorted fractions; each must be in (0, 1]. */
@@ -55,9 +50,35 @@ function parseConditions(value: string): TransferCondition[] {
   return names as TransferCondition[];
 }
 
-/** A fixed seeded subsample of at most `max` examples (0: all), so large files can be capped. */
-function cap(examples: readonly Example[], max: number, seed: number): Example[] {
-  return max > 0 && examples.length > max ? new SeededRandom(seed).shuffle([...examples]).slice(0, max) : [...examples];
+/** The experiment the flags describe, as the JSON a queue job carries (files made absolute). */
+export function transferSpecFromFlags(flags: TransferFlags): TransferSpec {
+  const args = trainingArgsFromFlags(flags, false);
+  return {
+    model: absoluteIfPath(flags.model),
+    ...(flags.sourceTrain && { sourceTrain: resolve(flags.sourceTrain) }),
+    ...(flags.sourceEval && { sourceEval: resolve(flags.sourceEval) }),
+    targetTrain: resolve(flags.targetTrain),
+    targetTest: resolve(flags.targetTest),
+    fields: fieldsFromFlags(flags),
+    maxTargetTrain: flags.maxTargetTrain,
+    maxTargetTest: flags.maxTargetTest,
+    ...(flags.conditions && { conditions: parseConditions(flags.conditions) }),
+    budgets: parseBudgets(flags.budgets),
+    seeds: Array.from({ length: flags.seeds }, (_, i) => i + 1),
+    strategies: flags.strategy,
+    plugins: flags.plugin.map(absoluteIfPath),
+    targetArgs: args,
+    sourceArgs: {
+      ...args,
+      ...(flags.sourceEpochs !== undefined && { numTrainEpochs: flags.sourceEpochs }),
+      ...(flags.sourceMaxSteps !== undefined && { maxSteps: flags.sourceMaxSteps }),
+      evalStrategy: 'no' as const,
+    },
+    ...(flags.maxLength !== undefined && { maxLength: flags.maxLength }),
+    evalBatchSize: args.evalBatchSize!, // --eval-batch-size, else --batch-size, as its help says
+    minSteps: flags.minSteps,
+    outputDir: resolve(flags.outputDir),
+  };
 }
 
 /**
@@ -76,9 +97,9 @@ const UNUSED_TRAINER_FLAGS: Readonly<Record<string, string>> = {
   evalSteps: 'tl transfer evaluates each run once, on --target-test, after training',
 };
 
-export function transferCommand(): Command {
-  const command = new Command('transfer')
-    .description('source task → target task against baselines (scratch, pretrained, pretrained + source) at label budgets and seeds')
+/** The flags of one transfer experiment (data, grid, strategies, trainer), shared by `tl transfer` and `tl sweep`. */
+export function addTransferOptions(command: Command): Command {
+  command
     .requiredOption('--model <dir|id>', 'the pretrained model (HF folder or hub id); scratch uses its config with random weights')
     .option('--source-train <file>', 'source task data (.jsonl, .csv, .tsv): enables the intermediate condition')
     .option('--source-eval <file>', 'source task evaluation data')
@@ -95,53 +116,30 @@ export function transferCommand(): Command {
     .option('--max-target-train <n>', 'cap the target training set to a fixed random n (0: all)', nonNegativeInt, 0)
     .option('--max-target-test <n>', 'cap the target test set to a fixed random n (0: all)', nonNegativeInt, 0)
     .option('--max-length <n>', 'truncate inputs to n tokens', positiveInt)
-    .option('--min-steps <n>', 'at least n optimizer steps per target run (small budgets otherwise get a handful)', nonNegativeInt, 0);
-  return refuseTrainerFlags(addTrainerOptions(command), UNUSED_TRAINER_FLAGS)
+    .option('--min-steps <n>', 'at least n optimizer steps per target run (small budgets otherwise get a handful)', nonNegativeInt, 0)
+    .option('--queue <redis-url>', 'run the grid as jobs on this Redis (redis://HOST:PORT) for `tl worker`s on any machine, and wait for them');
+  return refuseTrainerFlags(addTrainerOptions(command), UNUSED_TRAINER_FLAGS);
+}
+
+export function transferCommand(): Command {
+  return addTransferOptions(
+    new Command('transfer').description('source task → target task against baselines (scratch, pretrained, pretrained + source) at label budgets and seeds'),
+  )
     .addHelpText('after', '\nWrites <output-dir>/results.json (runs, mean ± std per condition and budget, gain in points, relative\nerror reduction, data efficiency) and <output-dir>/transfer.jsonl (one line per finished run).')
     .action(async (flags: TransferFlags) => {
-      const budgets = parseBudgets(flags.budgets);
-      const seeds = Array.from({ length: flags.seeds }, (_, i) => i + 1);
-      const requested = flags.conditions ? parseConditions(flags.conditions) : undefined;
+      const spec = transferSpecFromFlags(flags);
+      if (flags.queue) {
+        const { transferOnQueue } = await import('../queue/submit-grid.js'); // Redis only when asked for
+        await transferOnQueue(flags.queue, spec);
+        return;
+      }
       // runTransferExperiment builds them by name per run; building them once here checks the specs
       // (names, options, files they read) before any model or data is loaded.
       await strategiesFromSpecs(flags.strategy, flags.plugin);
       await engineFor(flags.backend);
-      const dir = await resolvePretrained(flags.model);
-      const fields = fieldsFromFlags(flags);
-
-      const target = await loadTrainingData(flags.targetTrain, flags.targetTest, fields, {});
-      let source;
-      if (flags.sourceTrain) {
-        const s = await loadTrainingData(flags.sourceTrain, flags.sourceEval, fields, {});
-        source = { train: s.train.examples, test: s.evaluation?.examples, id2label: id2labelForConfig(s.labelMap) };
-      }
-      const targetTrain = cap(target.train.examples, flags.maxTargetTrain, 0);
-      const targetTest = cap(target.evaluation!.examples, flags.maxTargetTest, 0);
-      const numClasses = target.labelMap.numLabels;
-      const args = trainingArgsFromFlags(flags, false);
-      const sourceArgs = {
-        ...args,
-        ...(flags.sourceEpochs !== undefined && { numTrainEpochs: flags.sourceEpochs }),
-        ...(flags.sourceMaxSteps !== undefined && { maxSteps: flags.sourceMaxSteps }),
-        evalStrategy: 'no' as const,
-      };
-
+      const options = await prepareTransfer(spec);
       const results = await runTransferExperiment({
-        pretrained: dir,
-        target: { train: targetTrain, test: targetTest, id2label: id2labelForConfig(target.labelMap) },
-        source,
-        conditions: requested,
-        budgets,
-        seeds,
-        strategies: flags.strategy,
-        targetArgs: args,
-        sourceArgs,
-        maxLength: flags.maxLength,
-        evalBatchSize: args.evalBatchSize, // --eval-batch-size, else --batch-size, as its help says
-        minSteps: flags.minSteps,
-        // Stratified, so a 1% budget still sees every class it can afford.
-        sample: (examples, count, seed) => stratifiedSubsample(examples, { budget: count, seed, minPerClass: count >= numClasses ? 1 : 0 }),
-        outputDir: flags.outputDir,
+        ...options,
         callbacks: () => [new ProgressBar()],
         onEvent: (e) => {
           if (e.kind === 'source-start') process.stderr.write(`tl: fine-tuning the source task (${e.examples} examples)\n`);
@@ -152,9 +150,6 @@ export function transferCommand(): Command {
           }
         },
       });
-      await mkdir(flags.outputDir, { recursive: true });
-      await writeFile(join(flags.outputDir, 'results.json'), `${JSON.stringify(results satisfies TransferResults, null, 2)}\n`);
-      process.stdout.write(`${formatTransferTable(results)}\n`);
-      process.stderr.write(`tl: results in ${join(flags.outputDir, 'results.json')}\n`);
+      await writeTransferResults(flags.outputDir, results);
     });
 }

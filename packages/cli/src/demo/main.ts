@@ -11,7 +11,9 @@
  *     model, the source-tuned model), with Kendall τ against their fine-tuned accuracies;
  *  5. the report: HTML (inline SVG charts) and Markdown; its path is the last line printed.
  *
- *   node packages/cli/dist/demo/main.js [--quick] [--out DIR] [--model DIR]
+ *   node packages/cli/dist/demo/main.js [--quick] [--out DIR] [--model DIR] [--queue redis://HOST:PORT]
+ *
+ * With --queue, step 3's grid runs as jobs for `tl worker`s (see the README's "many machines").
  */
 import { spawn } from 'node:child_process';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
@@ -20,29 +22,22 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { buildModel, createEngine, readModelConfig, resolvePretrained, savePretrained, type TransferResults } from '@tl/core';
-import { stratifiedSubsample, WordNet, wordnetPosTask, wordnetSupersenseTask, writeTaskJsonl } from '@tl/datasets';
+import { DEMO_FINETUNE as FINETUNE, DEMO_LR as LR, DEMO_SIZES, demoTransferArgs, writeDemoTasks } from './demo-grid.js';
 import { writeReport, type ScoreReport } from './report/write-report.js';
 
 const REPO = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..', '..', '..');
 const BIN = join(REPO, 'packages', 'cli', 'dist', 'bin.js');
-
-/** Peak learning rate of every fine-tuning run. */
-const LR = '1e-3';
 
 const { values: opt } = parseArgs({
   options: {
     quick: { type: 'boolean', default: false },
     out: { type: 'string', default: join(REPO, '.cache', 'demo') },
     model: { type: 'string', default: 'tl-bert-en-small' },
+    queue: { type: 'string' },
   },
 });
 
-/** Sizes of the full demo (under 10 minutes on 2 cores) and of `--quick` (the end-to-end test). */
-const SIZE = opt.quick
-  ? { source: 150, sourceEpochs: 1, targetTrain: 200, targetTest: 120, budgets: '0.1,1', seeds: 2, epochs: 1, minSteps: 4, scoreExamples: 80 }
-  : { source: 2500, sourceEpochs: 2, targetTrain: 1500, targetTest: 400, budgets: '0.01,0.1,1', seeds: 3, epochs: 2, minSteps: 60, scoreExamples: 300 };
-/** Fine-tuning hyperparameters of every run (all conditions alike). */
-const FINETUNE = ['--batch-size', '16', '--lr', LR, '--warmup-ratio', '0.1', '--max-length', '40'];
+const SIZE = opt.quick ? DEMO_SIZES.quick : DEMO_SIZES.full;
 
 /** Checkpoints along tl-bert-en-small's pretraining run and the 2-layer model the demo used before: extra `tl score` candidates. */
 const PRETRAINING_CHECKPOINTS = opt.quick ? [] : ['tl-bert-en-small-step400', 'tl-bert-en-small-step1200'];
@@ -73,20 +68,14 @@ say(`pretrained model: ${opt.model} (${model})`);
 
 // 2. The tasks as JSONL (the CLI reads any JSONL; nothing below is specific to these tasks).
 say('preparing WordNet gloss → supersense (source) and gloss → part of speech (target)');
-const cap = <E extends { label: number; text: string }>(xs: readonly E[], n: number) => stratifiedSubsample(xs, { budget: n, seed: 0 });
-const wordnet = await WordNet.load();
-const supersense = await wordnetSupersenseTask({ wordnet });
-const pos = await wordnetPosTask({ wordnet });
-const source = await writeTaskJsonl({ ...supersense, train: cap(supersense.train, SIZE.source), validation: [], test: [] }, join(data, 'source'));
-const target = await writeTaskJsonl({ ...pos, train: cap(pos.train, SIZE.targetTrain), validation: [], test: cap(pos.test, SIZE.targetTest) }, join(data, 'target'));
-say(`source: ${SIZE.source} glosses, ${supersense.labels.length} classes; target: ${SIZE.targetTrain} train / ${SIZE.targetTest} test glosses, ${pos.labels.length} classes (${elapsed()})`);
+const tasks = await writeDemoTasks(data, SIZE);
+const { target } = tasks;
+say(`source: ${SIZE.source} glosses, ${tasks.sourceClasses} classes; target: ${SIZE.targetTrain} train / ${SIZE.targetTest} test glosses, ${tasks.targetClasses} classes (${elapsed()})`);
 
 // 3. Transfer against the baselines.
 const transferDir = join(out, 'transfer');
 say(`tl transfer: scratch / pretrained / pretrained + source, budgets ${SIZE.budgets}, ${SIZE.seeds} seeds`);
-await tl(['transfer', '--model', model, '--source-train', source.train, '--target-train', target.train, '--target-test', target.test,
-  '--budgets', SIZE.budgets, '--seeds', String(SIZE.seeds), '--epochs', String(SIZE.epochs), '--min-steps', String(SIZE.minSteps),
-  '--source-epochs', String(SIZE.sourceEpochs), ...FINETUNE, '--output-dir', transferDir]);
+await tl([...demoTransferArgs(model, tasks, SIZE, transferDir), ...(opt.queue ? ['--queue', opt.queue] : [])]);
 const results = JSON.parse(await readFile(join(transferDir, 'results.json'), 'utf8')) as TransferResults;
 say(`transfer done (${elapsed()})`);
 
@@ -126,7 +115,7 @@ const report = await writeReport({
   title: 'tl demo: WordNet gloss → supersense, transferred to gloss → part of speech',
   setup: [
     `pretrained: ${opt.model} (${model})`,
-    `source: WordNet gloss → supersense, ${SIZE.source} train-split glosses, ${supersense.labels.length} classes, ${SIZE.sourceEpochs} epochs; target: gloss → part of speech, ${SIZE.targetTrain} training / ${SIZE.targetTest} test-split glosses, ${pos.labels.length} classes`,
+    `source: WordNet gloss → supersense, ${SIZE.source} train-split glosses, ${tasks.sourceClasses} classes, ${SIZE.sourceEpochs} epochs; target: gloss → part of speech, ${SIZE.targetTrain} training / ${SIZE.targetTest} test-split glosses, ${tasks.targetClasses} classes`,
     `budgets ${SIZE.budgets} of the target training set, seeds ${results.seeds.join(', ')}, ${SIZE.epochs} epochs (at least ${SIZE.minSteps} steps), batch 16, lr ${LR}, max length 40`,
     `wasm backend, ${cpus().length} cores, ${new Date().toISOString().slice(0, 10)}, ${elapsed()} in all${opt.quick ? ' (--quick)' : ''}`,
   ],

@@ -14,7 +14,8 @@ export type TlErrorCode =
   | 'HUB'
   | 'MODEL'
   | 'TRAINING'
-  | 'STRATEGY';
+  | 'STRATEGY'
+  | 'QUEUE';
 
 export class TlError extends Error {
   readonly code: TlErrorCode;

@@ -105,6 +105,8 @@ export interface TransferResults {
   /** The source-tuned checkpoint (the intermediate condition's starting point). */
   readonly sourceModel?: string;
   readonly runs: readonly TransferRun[];
+  /** Runs of the grid that failed for good (a queue job that used up its attempts); absent when none. */
+  readonly missing?: readonly MissingTransferRun[];
   readonly summary: readonly TransferSummaryRow[];
   /** Per transferred condition, against scratch at the largest budget (needs the scratch baseline). */
   readonly dataEfficiency: Partial<Record<TransferCondition, DataEfficiency>>;
@@ -117,14 +119,42 @@ export function budgetCount(budget: number, size: number): number {
   return Math.min(size, Math.max(1, Math.round(budget * size)));
 }
 
-/**
- * Source → target transfer against its baselines: for every condition, label budget and seed, a model
- * is started as the condition says, fine-tuned on a budget sample of the target training set and
- * scored on the target test set. The source fine-tuning runs once (its seed is the first seed): it is
- * the checkpoint being transferred, the seeds vary what the target side controls. Scratch runs plain
- * fine-tuning: strategies that freeze or re-use pretrained layers mean nothing on random weights.
- */
-export async function runTransferExperiment(options: TransferExperimentOptions): Promise<TransferResults> {
+/** One run of the grid: a condition at a label budget with a seed. */
+export interface TransferCell {
+  readonly condition: TransferCondition;
+  readonly budget: number;
+  readonly seed: number;
+}
+
+/** A run of the grid that produced no result, and why (a job that failed for good). */
+export interface MissingTransferRun extends TransferCell {
+  readonly error: string;
+}
+
+/** The grid an experiment's options describe, checked: what runs, in which order. */
+export interface TransferPlan {
+  readonly conditions: readonly TransferCondition[];
+  /** Sorted ascending. */
+  readonly budgets: readonly number[];
+  readonly seeds: readonly number[];
+  /** Every run, in the order the single-process experiment runs them (budget, seed, condition). */
+  readonly cells: readonly TransferCell[];
+  /** The source fine-tuning runs once, with the first seed, when any cell is `intermediate`. */
+  readonly needsSource: boolean;
+}
+
+/** A run's folder name under `<outputDir>/runs/`, and its id in logs. */
+export function transferRunName(cell: TransferCell): string {
+  return `${cell.condition}-b${cell.budget}-s${cell.seed}`;
+}
+
+/** Where the source-tuned checkpoint (the intermediate runs' starting point) is written. */
+export function sourceModelDir(outputDir: string): string {
+  return join(outputDir, 'source-model');
+}
+
+/** Checks the options and lays out the grid; throws a TlError for a bad budget, seed list, condition or strategy spec. */
+export function planTransfer(options: TransferExperimentOptions): TransferPlan {
   const conditions = options.conditions ?? (options.source ? TRANSFER_CONDITIONS : TRANSFER_CONDITIONS.filter((c) => c !== 'intermediate'));
   for (const b of options.budgets) {
     if (!(b > 0 && b <= 1)) throw new TlError('CONFIG', `label budget ${b} is not a fraction in (0, 1]`);
@@ -133,29 +163,49 @@ export async function runTransferExperiment(options: TransferExperimentOptions):
   if (conditions.includes('intermediate') && !options.source) throw new TlError('CONFIG', "the 'intermediate' condition needs a source task");
   if (options.target.train.length === 0 || options.target.test.length === 0) throw new TlError('INPUT', 'the target task needs training and test examples');
   createStrategies(options.strategies ?? []); // refuse bad specs before any training
+  const budgets = [...options.budgets].sort((a, b) => a - b);
+  const cells: TransferCell[] = [];
+  for (const budget of budgets) for (const seed of options.seeds) for (const condition of conditions) cells.push({ condition, budget, seed });
+  return { conditions, budgets, seeds: options.seeds, cells, needsSource: conditions.includes('intermediate') };
+}
 
+/**
+ * The units of work of one experiment, apart from the order they run in: the single-process
+ * experiment calls them one after another, a queue worker calls one per job. Either way a run is the
+ * same code, so the same seeds give the same accuracies.
+ */
+export interface TransferRunner {
+  readonly plan: TransferPlan;
+  /** Fine-tunes the source task (seed: the first seed) and saves the checkpoint at `sourceModelDir`; returns that folder. */
+  fineTuneSource(): Promise<string>;
+  /**
+   * One run: a model started as the cell's condition says (an intermediate run reads the saved source
+   * checkpoint), fine-tuned on the budget sample of the seed, scored on the target test set. Its steps
+   * go to `<outputDir>/runs/<name>/metrics.jsonl`.
+   */
+  runCell(cell: TransferCell): Promise<TransferRun>;
+}
+
+/** Loads what every run shares (tokenizer, collator, the pretrained config) once. */
+export async function transferRunner(options: TransferExperimentOptions): Promise<TransferRunner> {
+  const plan = planTransfer(options);
   const sample = options.sample ?? defaultSample;
   const evalBatchSize = options.evalBatchSize ?? 64;
-  const budgets = [...options.budgets].sort((a, b) => a - b);
-  await mkdir(options.outputDir, { recursive: true });
-  const logPath = join(options.outputDir, 'transfer.jsonl');
-  await writeFile(logPath, '');
   const tokenizer = await TextTokenizer.fromFolder(options.pretrained);
   const collator = tokenizerCollator(tokenizer, { maxLength: options.maxLength });
   const pretrainedConfig = await readModelConfig(options.pretrained);
+  const sourceModel = sourceModelDir(options.outputDir);
 
-  let sourceModel: string | undefined;
-  if (conditions.includes('intermediate')) {
-    const source = options.source!;
-    sourceModel = join(options.outputDir, 'source-model');
-    options.onEvent?.({ kind: 'source-start', examples: source.train.length });
-    const started = performance.now();
-    const { model } = await loadModel(options.pretrained, { task: 'sequence-classification', id2label: source.id2label, seed: options.seeds[0], ignoreMismatchedSizes: true });
+  const fineTuneSource = async (): Promise<string> => {
+    if (!options.source) throw new TlError('CONFIG', "the 'intermediate' condition needs a source task");
+    const source = options.source;
+    const seed = plan.seeds[0]!;
+    const { model } = await loadModel(options.pretrained, { task: 'sequence-classification', id2label: source.id2label, seed, ignoreMismatchedSizes: true });
     const outputDir = join(options.outputDir, 'runs', 'source');
     const trainer = new Trainer({
       model,
       collator,
-      args: { ...(options.sourceArgs ?? options.targetArgs), seed: options.seeds[0], outputDir },
+      args: { ...(options.sourceArgs ?? options.targetArgs), seed, outputDir },
       callbacks: [new JsonlMetricsLogger(join(outputDir, 'metrics.jsonl')), ...(options.callbacks?.({ name: 'source' }) ?? [])],
     });
     try {
@@ -165,13 +215,13 @@ export async function runTransferExperiment(options: TransferExperimentOptions):
       trainer.dispose();
       model.dispose();
     }
-    options.onEvent?.({ kind: 'source-end', seconds: (performance.now() - started) / 1000, dir: sourceModel });
-  }
+    return sourceModel;
+  };
 
   const spec = (seed: number) => ({ task: 'sequence-classification' as const, id2label: options.target.id2label, seed, ignoreMismatchedSizes: true });
   const startModel = async (condition: TransferCondition, seed: number) => {
     if (condition === 'scratch') return buildModel(pretrainedConfig, spec(seed));
-    return (await loadModel(condition === 'pretrained' ? options.pretrained : sourceModel!, spec(seed))).model;
+    return (await loadModel(condition === 'pretrained' ? options.pretrained : sourceModel, spec(seed))).model;
   };
 
   const stepsFor = (size: number) => {
@@ -182,51 +232,105 @@ export async function runTransferExperiment(options: TransferExperimentOptions):
     return planned < options.minSteps ? { maxSteps: options.minSteps } : {};
   };
 
-  const runs: TransferRun[] = [];
-  const total = conditions.length * budgets.length * options.seeds.length;
-  for (const budget of budgets) {
-    for (const seed of options.seeds) {
-      const train = sample(options.target.train, budgetCount(budget, options.target.train.length), seed);
-      for (const condition of conditions) {
-        const name = `${condition}-b${budget}-s${seed}`;
-        const started = performance.now();
-        const model = await startModel(condition, seed);
-        const outputDir = join(options.outputDir, 'runs', name);
-        const trainer = new Trainer({
-          model,
-          collator,
-          strategies: condition === 'scratch' ? [] : createStrategies(options.strategies ?? []),
-          args: { ...options.targetArgs, ...stepsFor(train.length), seed, outputDir },
-          // Every run's steps in its own metrics.jsonl: the learning curves behind the summary.
-          callbacks: [new JsonlMetricsLogger(join(outputDir, 'metrics.jsonl')), ...(options.callbacks?.({ name }) ?? [])],
-        });
-        let metrics: Record<string, number>;
-        try {
-          await trainer.fit(train);
-          metrics = await evaluateModel(model, collator, options.target.test, { batchSize: evalBatchSize });
-        } finally {
-          trainer.dispose();
-          model.dispose();
-        }
-        const run: TransferRun = { condition, budget, seed, trainSize: train.length, accuracy: metrics['eval_accuracy'] ?? Number.NaN, metrics, seconds: (performance.now() - started) / 1000 };
-        runs.push(run);
-        await appendFile(logPath, `${JSON.stringify(run)}\n`);
-        options.onEvent?.({ kind: 'run-end', run, done: runs.length, total });
-      }
+  const runCell = async ({ condition, budget, seed }: TransferCell): Promise<TransferRun> => {
+    const train = sample(options.target.train, budgetCount(budget, options.target.train.length), seed);
+    const name = transferRunName({ condition, budget, seed });
+    const started = performance.now();
+    const model = await startModel(condition, seed);
+    const outputDir = join(options.outputDir, 'runs', name);
+    const trainer = new Trainer({
+      model,
+      collator,
+      strategies: condition === 'scratch' ? [] : createStrategies(options.strategies ?? []),
+      args: { ...options.targetArgs, ...stepsFor(train.length), seed, outputDir },
+      // Every run's steps in its own metrics.jsonl: the learning curves behind the summary.
+      callbacks: [new JsonlMetricsLogger(join(outputDir, 'metrics.jsonl')), ...(options.callbacks?.({ name }) ?? [])],
+    });
+    let metrics: Record<string, number>;
+    try {
+      await trainer.fit(train);
+      metrics = await evaluateModel(model, collator, options.target.test, { batchSize: evalBatchSize });
+    } finally {
+      trainer.dispose();
+      model.dispose();
     }
-  }
+    return { condition, budget, seed, trainSize: train.length, accuracy: metrics['eval_accuracy'] ?? Number.NaN, metrics, seconds: (performance.now() - started) / 1000 };
+  };
+
+  return { plan, fineTuneSource, runCell };
+}
+
+/** `<outputDir>/transfer.jsonl`: one line per finished run, in the order they finished. */
+export function transferLogPath(outputDir: string): string {
+  return join(outputDir, 'transfer.jsonl');
+}
+
+/** Starts an empty `transfer.jsonl` (a new experiment, or a re-submitted one collecting its runs again). */
+export async function startTransferLog(outputDir: string): Promise<void> {
+  await mkdir(outputDir, { recursive: true });
+  await writeFile(transferLogPath(outputDir), '');
+}
+
+export async function appendTransferLog(outputDir: string, run: TransferRun): Promise<void> {
+  await appendFile(transferLogPath(outputDir), `${JSON.stringify(run)}\n`);
+}
+
+/**
+ * The experiment's results from the runs that finished, in whatever order they finished: runs are
+ * put in the grid's order, so the single-process experiment and a queue of workers give the same
+ * `results.json`. Cells without a run (jobs that failed for good) are listed in `missing` and left
+ * out of the summary.
+ */
+export function transferResults(
+  options: TransferExperimentOptions,
+  plan: TransferPlan,
+  finished: readonly TransferRun[],
+  missing: readonly MissingTransferRun[] = [],
+): TransferResults {
+  const key = (c: TransferCell) => transferRunName(c);
+  const byCell = new Map(finished.map((r) => [key(r), r]));
+  const runs = plan.cells.flatMap((c) => byCell.get(key(c)) ?? []);
   return {
     pretrained: options.pretrained,
-    conditions,
-    budgets,
-    seeds: options.seeds,
+    conditions: plan.conditions,
+    budgets: plan.budgets,
+    seeds: plan.seeds,
     strategies: options.strategies ?? [],
     targetTrainSize: options.target.train.length,
     targetTestSize: options.target.test.length,
-    ...(sourceModel && { sourceModel }),
+    ...(plan.needsSource && { sourceModel: sourceModelDir(options.outputDir) }),
     runs,
-    ...summarise(runs, conditions, budgets),
+    ...(missing.length > 0 && { missing }),
+    ...summarise(runs, plan.conditions, plan.budgets),
   };
+}
+
+/**
+ * Source → target transfer against its baselines: for every condition, label budget and seed, a model
+ * is started as the condition says, fine-tuned on a budget sample of the target training set and
+ * scored on the target test set. The source fine-tuning runs once (its seed is the first seed): it is
+ * the checkpoint being transferred, the seeds vary what the target side controls. Scratch runs plain
+ * fine-tuning: strategies that freeze or re-use pretrained layers mean nothing on random weights.
+ * This runs the grid in this process; `tl transfer --queue` runs the same runner's pieces as jobs.
+ */
+export async function runTransferExperiment(options: TransferExperimentOptions): Promise<TransferResults> {
+  const runner = await transferRunner(options);
+  const { plan } = runner;
+  await startTransferLog(options.outputDir);
+  if (plan.needsSource) {
+    options.onEvent?.({ kind: 'source-start', examples: options.source!.train.length });
+    const started = performance.now();
+    const dir = await runner.fineTuneSource();
+    options.onEvent?.({ kind: 'source-end', seconds: (performance.now() - started) / 1000, dir });
+  }
+  const runs: TransferRun[] = [];
+  for (const cell of plan.cells) {
+    const run = await runner.runCell(cell);
+    runs.push(run);
+    await appendTransferLog(options.outputDir, run);
+    options.onEvent?.({ kind: 'run-end', run, done: runs.length, total: plan.cells.length });
+  }
+  return transferResults(options, plan, runs);
 }
 
 /** Mean ± std per (condition, budget), the scores against scratch, and data efficiency. */
