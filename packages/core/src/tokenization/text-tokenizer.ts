@@ -1,4 +1,5 @@
 import { TlError } from '../errors/tl-error.js';
+import { parseJsonText } from '../io/json/parse-json.js';
 import {
   parseTokenizerConfig,
   SPECIAL_TOKEN_ROLES,
@@ -184,10 +185,7 @@ function specialAddedIds(addedTokens: unknown): number[] {
   });
 }
 
+/** V8's JSON.parse messages quote the text around the fault, newlines included; parseJsonText gives line and column on one line. */
 function parseJson(text: string, path: string): unknown {
-  try {
-    return JSON.parse(text);
-  } catch (e) {
-    throw new TlError('TOKENIZER', `${path}: malformed JSON: ${(e as Error).message}`, { cause: e });
-  }
+  return parseJsonText(text, path, 'TOKENIZER');
 }

@@ -55,12 +55,16 @@ describe('TextTokenizer.fromFolder', () => {
   it('names the malformed file', async () => {
     const dir = tempDir();
     writeFileSync(join(dir, 'tokenizer.json'), '{"model": ');
-    await expect(TextTokenizer.fromFolder(dir)).rejects.toThrow(new RegExp(`^${join(dir, 'tokenizer.json')}: malformed JSON`));
+    await expect(TextTokenizer.fromFolder(dir)).rejects.toThrow(new RegExp(`^${join(dir, 'tokenizer.json')}: invalid JSON at line 1`));
+    // Found by scripts/faults/fuzz-cli.mjs: V8's message quoted the text around the fault, newline included.
+    writeFileSync(join(dir, 'tokenizer.json'), '{"model": x\n}');
+    const error = await TextTokenizer.fromFolder(dir).catch((e: unknown) => e as Error);
+    expect(error.message).toBe(`${join(dir, 'tokenizer.json')}: invalid JSON at line 1, column 11 (position 10): invalid symbol`);
 
     const dir2 = tempDir();
     copyFileSync(join(fixtureDir('bert-cls'), 'tokenizer.json'), join(dir2, 'tokenizer.json'));
     writeFileSync(join(dir2, 'tokenizer_config.json'), '[oops');
-    await expect(TextTokenizer.fromFolder(dir2)).rejects.toThrow(`${join(dir2, 'tokenizer_config.json')}: malformed JSON`);
+    await expect(TextTokenizer.fromFolder(dir2)).rejects.toThrow(`${join(dir2, 'tokenizer_config.json')}: invalid JSON at line 1`);
   });
 
   it('loads without tokenizer_config.json (no special roles, HF defaults)', async () => {
