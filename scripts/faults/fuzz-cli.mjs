@@ -31,7 +31,8 @@ class Worker {
   #stderrTail = '';
 
   async start() {
-    this.#child = fork(WORKER, [], { silent: true });
+    // A heap cap: an input that makes tl allocate without bound fails the case instead of the machine.
+    this.#child = fork(WORKER, [], { silent: true, execArgv: ['--max-old-space-size=2048'] });
     // Drain the worker's own output (tfjs banners); keep the tail for a crash report.
     this.#child.stdout.resume();
     this.#child.stderr.setEncoding('utf8').on('data', (d) => (this.#stderrTail = (this.#stderrTail + d).slice(-2000)));
@@ -135,7 +136,8 @@ export async function fuzzCli(options = {}) {
       // Same case, same paths, as a real process: the in-process run must not hide a difference.
       const caseDir = join(dir, `spawned-${id}`);
       const c = await buildCase(caseDir, command, index, seed);
-      const s = await spawnCase(c, timeoutMs);
+      // A process of its own starts tfjs and the backends first: allow for that on a loaded machine.
+      const s = await spawnCase(c, timeoutMs + 60_000);
       const v = s.hang ? { verdict: 'hang' } : judge(c, s);
       count.spawned++;
       // Messages name the case's own folder; compare them with that folder blanked.

@@ -9,7 +9,8 @@
  *
  *   node scripts/faults/kill-resume.mjs [--kills 20] [--seed 1] [--steps 12] [--backend cpu] [--keep]
  *
- * Prints one line per kill and a JSON summary; exits 1 if any check failed. Needs the built CLI
+ * Prints one line per kill and a JSON summary (killedDuringWrite: kills 0-3 ms after a save began;
+ * interruptedSaves: kills that left a save's temp folder or file behind); exits 1 if any check failed. Needs the built CLI
  * (pnpm run build). test/faults/kill-resume.test.ts runs it with 3 kills.
  */
 import { spawn } from 'node:child_process';
@@ -49,8 +50,12 @@ async function writeTrainingFile(dir) {
   return path;
 }
 
-/** A temp entry of a save in progress: `checkpoint-N.tmp-*` folders and writeFileAtomic's `.name.pid.hex.tmp` files. */
-const isWriteInProgress = (name) => /\.tmp-/.test(name) || (name.startsWith('.') && name.endsWith('.tmp'));
+/**
+ * An entry that marks a save: `checkpoint-N.tmp-*` folders and writeFileAtomic's `.name.pid.hex.tmp`
+ * files (a save in progress), and `checkpoint-N` itself (renamed into place when whole, or, were
+ * the save not atomic, created empty and then filled: a kill just after it lands mid-write).
+ */
+const isSave = (name) => /\.tmp-/.test(name) || (name.startsWith('.') && name.endsWith('.tmp')) || /^checkpoint-\d+$/.test(name);
 
 /**
  * Runs the CLI; `kill` (optional) decides when to SIGKILL it: `{ afterMs }` or `{ atWrite: k, delayMs }`
@@ -72,7 +77,7 @@ function runFinetune(args, outputDir, kill) {
         try {
           watcher = watch(outputDir, (_event, name) => {
             // inotify reports a temp entry when it appears and again when it is renamed away: count names.
-            if (!name || !isWriteInProgress(name.toString()) || seen.has(name.toString())) return;
+            if (!name || !isSave(name.toString()) || seen.has(name.toString())) return;
             seen.add(name.toString());
             if (kill?.atWrite === seen.size) setTimeout(killNow, kill.delayMs);
           });
@@ -167,7 +172,7 @@ export async function killResume(options = {}) {
   log(`reference: ${steps} steps in ${refMs} ms, ${ref.writes} writes seen`);
 
   const failures = [];
-  const summary = { kills: 0, killedDuringWrite: 0, resumes: 0, freshRestarts: 0, runs: 0, identical: 0, failures };
+  const summary = { kills: 0, killedDuringWrite: 0, interruptedSaves: 0, resumes: 0, freshRestarts: 0, runs: 0, identical: 0, failures };
   let trial = 0;
   while (summary.kills < kills) {
     trial++;
@@ -188,7 +193,8 @@ export async function killResume(options = {}) {
       const r = await runFinetune(args, out, kill);
       const where = `trial ${trial}${resume ? ` (resumed at ${expected})` : ''}`;
       const note = /resuming from \S+ at step (\d+)/.exec(r.stderr);
-      if (resume) {
+      // A run killed before it got to load the checkpoint has said nothing yet; one that got further must name it.
+      if (resume && (note || r.signal !== 'SIGKILL')) {
         summary.resumes++;
         if (!note || Number(note[1]) !== expected) {
           failures.push(`${where}: expected to resume at step ${expected}, stderr: ${r.stderr.trim().split('\n').filter((l) => l.startsWith('tl:')).join(' | ') || '(none)'}`);
@@ -199,9 +205,12 @@ export async function killResume(options = {}) {
         left--;
         // Killed within a few ms of a save starting: the folder or temp file was being written.
         if (kill.atWrite !== undefined && r.writes >= kill.atWrite) summary.killedDuringWrite++;
+        // A save's temp folder or file left behind proves the kill landed inside that save.
+        const leftovers = (await readdir(out).catch(() => [])).filter((n) => isSave(n) && !/^checkpoint-\d+$/.test(n));
+        if (leftovers.length > 0) summary.interruptedSaves++;
         const { newest, broken } = await inspectCheckpoints(out);
         for (const b of broken) failures.push(`${where}: after the kill, ${b}`);
-        log(`kill ${summary.kills}: ${where}, ${kill.afterMs !== undefined ? `after ${kill.afterMs} ms` : `at write ${kill.atWrite} (+${kill.delayMs} ms)`}; newest complete checkpoint: ${newest ?? 'none'}`);
+        log(`kill ${summary.kills}: ${where}, ${kill.afterMs !== undefined ? `after ${kill.afterMs} ms` : `at write ${kill.atWrite} (+${kill.delayMs} ms)`}${leftovers.length ? ` inside a save (${leftovers.join(', ')} left)` : ''}; newest complete checkpoint: ${newest ?? 'none'}`);
         resume = newest !== undefined;
         if (!resume) summary.freshRestarts++;
         continue;

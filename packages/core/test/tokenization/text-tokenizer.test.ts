@@ -67,6 +67,19 @@ describe('TextTokenizer.fromFolder', () => {
     await expect(TextTokenizer.fromFolder(dir2)).rejects.toThrow(`${join(dir2, 'tokenizer_config.json')}: invalid JSON at line 1`);
   });
 
+  it('refuses a token id that is not an integer in [0, 2^24) before the library walks up to it (found by the CLI fuzzer)', async () => {
+    const json = JSON.parse(readFileSync(join(fixtureDir('bert-cls'), 'tokenizer.json'), 'utf8'));
+    json.model.vocab.but = 3e9; // loading spun for minutes: the library's vocabulary is an array indexed by id
+    expect(() => TextTokenizer.fromObjects(json, {}, { tokenizerSource: 't.json' })).toThrow(
+      `t.json: model.vocab["but"] is 3000000000; token ids are integers from 0 to ${2 ** 24 - 1}`,
+    );
+    json.model.vocab.but = 1.5;
+    expect(() => TextTokenizer.fromObjects(json)).toThrow('model.vocab["but"] is 1.5');
+    json.model.vocab.but = 375;
+    json.added_tokens[0].id = -1;
+    expect(() => TextTokenizer.fromObjects(json)).toThrow('added_tokens[0].id is -1');
+  });
+
   it('loads without tokenizer_config.json (no special roles, HF defaults)', async () => {
     const dir = tempDir();
     copyFileSync(join(fixtureDir('bert-cls'), 'tokenizer.json'), join(dir, 'tokenizer.json'));
