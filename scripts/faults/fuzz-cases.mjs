@@ -10,7 +10,8 @@ import { existsSync, readFileSync } from 'node:fs';
 import { copyFile, mkdir, readFile, symlink, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { mutate, rng } from './mutate.mjs';
+import { mutate } from './mutate.mjs';
+import { rng } from './seeded-random.mjs';
 
 export const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 export const FIXTURE = join(ROOT, 'test', 'fixtures', 'hf-tiny', 'bert-cls');

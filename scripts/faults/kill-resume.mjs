@@ -19,22 +19,12 @@ import { mkdtemp, readdir, readFile, rm, stat, writeFile } from 'node:fs/promise
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
+import { rng } from './seeded-random.mjs';
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 const TL_BIN = join(ROOT, 'packages', 'cli', 'dist', 'bin.js');
 const FIXTURE = join(ROOT, 'test', 'fixtures', 'hf-tiny', 'bert-cls');
 
-/** A small seeded PRNG (mulberry32): the same --seed kills at the same moments. */
-function rng(seed) {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const TEXTS = [
   'the cat sat on the mat', 'a dog barked at the mail carrier', 'birds sing in the early morning',
@@ -142,6 +132,9 @@ async function checkpointProblem(dir, step) {
   }
 }
 
+/** Temp entries of saves in `dir` (what a killed save leaves until the next save clears it). */
+const saveTemps = async (dir) => (await readdir(dir).catch(() => [])).filter((n) => isSave(n) && !/^checkpoint-\d+$/.test(n));
+
 const trainLines = async (dir) =>
   (await readFile(join(dir, 'metrics.jsonl'), 'utf8'))
     .split('\n')
@@ -190,6 +183,7 @@ export async function killResume(options = {}) {
           ? { afterMs: Math.floor(random() * refMs) }
           : { atWrite: 1 + Math.floor(random() * Math.max(1, ref.writes)), delayMs: Math.floor(random() * 4) };
       }
+      const tempsBefore = await saveTemps(out);
       const r = await runFinetune(args, out, kill);
       const where = `trial ${trial}${resume ? ` (resumed at ${expected})` : ''}`;
       const note = /resuming from \S+ at step (\d+)/.exec(r.stderr);
@@ -205,8 +199,8 @@ export async function killResume(options = {}) {
         left--;
         // Killed within a few ms of a save starting: the folder or temp file was being written.
         if (kill.atWrite !== undefined && r.writes >= kill.atWrite) summary.killedDuringWrite++;
-        // A save's temp folder or file left behind proves the kill landed inside that save.
-        const leftovers = (await readdir(out).catch(() => [])).filter((n) => isSave(n) && !/^checkpoint-\d+$/.test(n));
+        // A save's temp folder or file left behind (by this run, not an earlier one) proves the kill landed inside that save.
+        const leftovers = (await saveTemps(out)).filter((n) => !tempsBefore.includes(n));
         if (leftovers.length > 0) summary.interruptedSaves++;
         const { newest, broken } = await inspectCheckpoints(out);
         for (const b of broken) failures.push(`${where}: after the kill, ${b}`);

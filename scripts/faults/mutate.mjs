@@ -3,19 +3,6 @@
  * dropped lines, and (for JSON and JSONL) values changed to another type or keys removed. The same
  * seed gives the same bytes, so a failing case is reproduced from its number alone.
  */
-
-/** mulberry32: small, fast, good enough to pick mutations. */
-export function rng(seed) {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 const int = (random, n) => Math.floor(random() * n);
 const pick = (random, xs) => xs[int(random, xs.length)];
 
