@@ -1,1 +1,2 @@
 export { buildProgram } from './program.js';
+export { runCli } from './run-cli.js';

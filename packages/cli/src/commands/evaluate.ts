@@ -1,7 +1,7 @@
-import { mkdir, writeFile } from 'node:fs/promises';
+import { mkdir } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { Command } from 'commander';
-import { fromPretrained, loadDataset, readModelConfig, resolvePretrained, taskFromArchitectures, TlError, tokenizerCollator } from '@tl/core';
+import { fromPretrained, loadDataset, readModelConfig, resolvePretrained, taskFromArchitectures, TlError, tokenizerCollator, writeFileAtomic } from '@tl/core';
 import { engineFor } from '../runtime/backend.js';
 import { addFieldOptions, fieldsFromFlags, type FieldFlags } from '../runtime/data-flags.js';
 import { positiveInt } from '../runtime/options.js';
@@ -74,7 +74,7 @@ export function evaluateCommand(): Command {
         const json = `${JSON.stringify(report, null, 2)}\n`;
         if (flags.output) {
           await mkdir(dirname(flags.output), { recursive: true });
-          await writeFile(flags.output, json);
+          await writeFileAtomic(flags.output, json);
         }
         process.stdout.write(flags.json ? json : `${formatEvaluationReport(report)}\n`);
       } finally {

@@ -1,6 +1,7 @@
-import { writeFile } from 'node:fs/promises';
+import { mkdir } from 'node:fs/promises';
+import { dirname } from 'node:path';
 import { Command } from 'commander';
-import { fromPretrained, predict, readRecords, TlError, type SourceRecord } from '@tl/core';
+import { fromPretrained, predict, readRecords, TlError, writeFileAtomic, type SourceRecord } from '@tl/core';
 
 type TextInput = { text: string; textPair?: string };
 import { engineFor } from '../runtime/backend.js';
@@ -60,8 +61,11 @@ export function predictCommand(): Command {
       });
       bar.stop();
       const lines = predictions.map((p) => JSON.stringify({ label: p.label, score: p.score, logits: p.logits })).join('\n') + '\n';
-      if (flags.output) await writeFile(flags.output, lines);
-      else process.stdout.write(lines);
+      if (flags.output) {
+        // Its folder may not exist yet; atomic, so a run that dies midway leaves no partial predictions.
+        await mkdir(dirname(flags.output), { recursive: true });
+        await writeFileAtomic(flags.output, lines);
+      } else process.stdout.write(lines);
       model.dispose();
     });
 }

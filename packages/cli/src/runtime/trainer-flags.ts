@@ -13,6 +13,7 @@ import {
   type TrainingArgsInput,
 } from '@tl/core';
 import { nonNegativeInt, nonNegativeNumber, positiveInt, rate } from './options.js';
+import { ResumeNote } from './resume-note.js';
 
 /**
  * The Trainer's flags (HF Trainer names, kebab-case), shared by every command that trains:
@@ -162,7 +163,7 @@ export function trainingArgsFromFlags(f: TrainerFlags, hasEval: boolean): Traini
 
 /** The callbacks the flags ask for: progress bar, metrics.jsonl, early stopping, checkpoints. */
 export function trainerCallbacks(f: TrainerFlags): Callback[] {
-  const callbacks: Callback[] = [new ProgressBar(), new JsonlMetricsLogger(join(f.outputDir, 'metrics.jsonl'))];
+  const callbacks: Callback[] = [new ProgressBar(), new JsonlMetricsLogger(join(f.outputDir, 'metrics.jsonl')), new ResumeNote()];
   if (f.earlyStoppingPatience) {
     callbacks.push(new EarlyStopping({ monitor: f.metricForBestModel ?? 'eval_loss', patience: f.earlyStoppingPatience }));
   }

@@ -28,7 +28,7 @@ export function buildModel(rawConfig: Readonly<Record<string, unknown>>, spec: M
     delete config['num_labels'];
   }
   if (spec.dropout !== undefined) {
-    if (!(spec.dropout >= 0 && spec.dropout <= 1)) throw new TlError('CONFIG', `dropout must be within [0, 1], got ${spec.dropout}`);
+    if (!(spec.dropout >= 0 && spec.dropout < 1)) throw new TlError('CONFIG', `dropout must be within [0, 1), got ${spec.dropout}`);
     for (const key of family.dropoutKeys) config[key] = spec.dropout;
   }
   const architecture = family.architectures[task];
@@ -37,5 +37,16 @@ export function buildModel(rawConfig: Readonly<Record<string, unknown>>, spec: M
   // HF always writes the label maps on save; keep them explicit so predictions and saved configs agree.
   config['id2label'] ??= { ...encoderConfig.id2label };
   config['label2id'] ??= { ...encoderConfig.label2id };
-  return new EncoderModel(family, task, encoderConfig, config, spec);
+  try {
+    return new EncoderModel(family, task, encoderConfig, config, spec);
+  } catch (e) {
+    // A config whose sizes multiply past what a typed array can hold (vocab_size 3e9, found by the CLI fuzzer).
+    if (!(e instanceof RangeError)) throw e;
+    const c = encoderConfig;
+    throw new TlError(
+      'CONFIG',
+      `${source}: the model it describes cannot be allocated (vocab_size ${c.vocabSize}, hidden_size ${c.hiddenSize}, intermediate_size ${c.intermediateSize}, max_position_embeddings ${c.maxPositions}): ${e.message}`,
+      { cause: e },
+    );
+  }
 }

@@ -27,7 +27,8 @@ export interface EncoderConfig {
 }
 
 const positiveInt = z.number().int().positive();
-const rate = z.number().min(0).max(1);
+// Below 1: a dropout rate of 1 drops everything, and tfjs refuses it (found by scripts/faults/fuzz-cli.mjs).
+const rate = z.number().min(0).lt(1);
 
 /** Keys every family shares (HF PretrainedConfig). */
 export const commonConfigSchema = z.object({

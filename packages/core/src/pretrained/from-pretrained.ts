@@ -4,6 +4,7 @@ import type { EncoderModel } from '../models/encoder-model.js';
 import { loadModel } from '../models/load-model.js';
 import type { LoadReport } from '../models/load-weights.js';
 import { TextTokenizer } from '../tokenization/text-tokenizer.js';
+import { checkTokenizerFitsModel } from './check-tokenizer-fits.js';
 
 export interface FromPretrainedOptions extends ModelSpec, ResolvePretrainedOptions {}
 
@@ -24,5 +25,11 @@ export async function fromPretrained(idOrPath: string, options: FromPretrainedOp
   const dir = await resolvePretrained(idOrPath, options);
   const tokenizer = await TextTokenizer.fromFolder(dir);
   const { model, report } = await loadModel(dir, options);
+  try {
+    checkTokenizerFitsModel(tokenizer, model.encoderConfig, dir);
+  } catch (e) {
+    model.dispose();
+    throw e;
+  }
   return { model, tokenizer, report, dir };
 }

@@ -1,4 +1,6 @@
 import { TlError } from '../errors/tl-error.js';
+import { parseJsonText } from '../io/json/parse-json.js';
+import { checkTokenIds } from './token-ids.js';
 import {
   parseTokenizerConfig,
   SPECIAL_TOKEN_ROLES,
@@ -63,6 +65,8 @@ export class TextTokenizer {
   readonly allSpecialIds: ReadonlySet<number>;
   /** Vocabulary size including added tokens (HF `len(tokenizer)`). */
   readonly vocabSize: number;
+  /** The largest id the tokenizer can emit (vocabulary, added tokens, the template's special tokens). */
+  readonly maxTokenId: number;
   readonly modelMaxLength: number | undefined;
   readonly paddingSide: Side;
   readonly truncationSide: Side;
@@ -91,7 +95,12 @@ export class TextTokenizer {
     }
     this.specialTokenIds = ids;
     this.allSpecialIds = new Set([...Object.values(ids), ...specialAdded]);
-    this.vocabSize = lib.get_vocab(true).size;
+    const vocab = lib.get_vocab(true);
+    this.vocabSize = vocab.size;
+    let maxId = -1;
+    for (const id of vocab.values()) maxId = Math.max(maxId, id);
+    for (const piece of [...template.single, ...template.pair]) if (piece.kind === 'special') for (const id of piece.ids) maxId = Math.max(maxId, id);
+    this.maxTokenId = maxId;
   }
 
   /** Builds a tokenizer from parsed tokenizer.json and tokenizer_config.json contents. */
@@ -107,6 +116,7 @@ export class TextTokenizer {
     if (typeof json.model !== 'object' || json.model === null) {
       throw new TlError('TOKENIZER', `${src.tokenizerSource}: no "model" section (is this a tokenizers tokenizer.json?)`);
     }
+    checkTokenIds(json, src.tokenizerSource);
     const settings = parseTokenizerConfig(tokenizerConfig, src.configSource);
     const template = templateFromPostProcessor(json.post_processor, src.tokenizerSource);
     let lib: HfTokenizer;
@@ -184,10 +194,7 @@ function specialAddedIds(addedTokens: unknown): number[] {
   });
 }
 
+/** V8's JSON.parse messages quote the text around the fault, newlines included; parseJsonText gives line and column on one line. */
 function parseJson(text: string, path: string): unknown {
-  try {
-    return JSON.parse(text);
-  } catch (e) {
-    throw new TlError('TOKENIZER', `${path}: malformed JSON: ${(e as Error).message}`, { cause: e });
-  }
+  return parseJsonText(text, path, 'TOKENIZER');
 }

@@ -55,12 +55,29 @@ describe('TextTokenizer.fromFolder', () => {
   it('names the malformed file', async () => {
     const dir = tempDir();
     writeFileSync(join(dir, 'tokenizer.json'), '{"model": ');
-    await expect(TextTokenizer.fromFolder(dir)).rejects.toThrow(new RegExp(`^${join(dir, 'tokenizer.json')}: malformed JSON`));
+    await expect(TextTokenizer.fromFolder(dir)).rejects.toThrow(new RegExp(`^${join(dir, 'tokenizer.json')}: invalid JSON at line 1`));
+    // Found by scripts/faults/fuzz-cli.mjs: V8's message quoted the text around the fault, newline included.
+    writeFileSync(join(dir, 'tokenizer.json'), '{"model": x\n}');
+    const error = await TextTokenizer.fromFolder(dir).catch((e: unknown) => e as Error);
+    expect(error.message).toBe(`${join(dir, 'tokenizer.json')}: invalid JSON at line 1, column 11 (position 10): invalid symbol`);
 
     const dir2 = tempDir();
     copyFileSync(join(fixtureDir('bert-cls'), 'tokenizer.json'), join(dir2, 'tokenizer.json'));
     writeFileSync(join(dir2, 'tokenizer_config.json'), '[oops');
-    await expect(TextTokenizer.fromFolder(dir2)).rejects.toThrow(`${join(dir2, 'tokenizer_config.json')}: malformed JSON`);
+    await expect(TextTokenizer.fromFolder(dir2)).rejects.toThrow(`${join(dir2, 'tokenizer_config.json')}: invalid JSON at line 1`);
+  });
+
+  it('refuses a token id that is not an integer in [0, 2^24) before the library walks up to it (found by the CLI fuzzer)', async () => {
+    const json = JSON.parse(readFileSync(join(fixtureDir('bert-cls'), 'tokenizer.json'), 'utf8'));
+    json.model.vocab.but = 3e9; // loading spun for minutes: the library's vocabulary is an array indexed by id
+    expect(() => TextTokenizer.fromObjects(json, {}, { tokenizerSource: 't.json' })).toThrow(
+      `t.json: model.vocab["but"] is 3000000000; token ids are integers from 0 to ${2 ** 24 - 1}`,
+    );
+    json.model.vocab.but = 1.5;
+    expect(() => TextTokenizer.fromObjects(json)).toThrow('model.vocab["but"] is 1.5');
+    json.model.vocab.but = 375;
+    json.added_tokens[0].id = -1;
+    expect(() => TextTokenizer.fromObjects(json)).toThrow('added_tokens[0].id is -1');
   });
 
   it('loads without tokenizer_config.json (no special roles, HF defaults)', async () => {
