@@ -15,7 +15,14 @@ import { lossCurveSpec, renderSvg } from '../../../packages/cli/dist/demo/report
 const REPO = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..', '..');
 const { values: opt, positionals } = parseArgs({
   allowPositionals: true,
-  options: { run: { type: 'string' }, downstream: { type: 'string' }, corpus: { type: 'string', default: join(REPO, '.cache', 'corpus') }, card: { type: 'boolean', default: true } },
+  options: {
+    run: { type: 'string' },
+    downstream: { type: 'string' },
+    corpus: { type: 'string', default: join(REPO, '.cache', 'corpus') },
+    card: { type: 'boolean', default: true },
+    // Stage 2 continues stage 1's checkpoint-1200: its tokens come on top of stage 1's.
+    'stage1-steps': { type: 'string', default: '0' },
+  },
 });
 const [src, id] = positionals;
 if (!src || !id) {
@@ -50,7 +57,10 @@ const svg = await renderSvg(lossCurveSpec([
 await writeFile(join(out, 'loss-curve.svg'), svg);
 
 const corpus = existsSync(join(opt.corpus, 'corpus.json')) ? JSON.parse(await readFile(join(opt.corpus, 'corpus.json'), 'utf8')) : undefined;
-const blockTokens = 128 * 64;
+const stage1Steps = Number(opt['stage1-steps']);
+const batch = stage1Steps > 0 ? 16 : 64;
+const blockTokens = 128 * batch;
+const tokensSeen = stage1Steps * 128 * 64 + shippedStep * blockTokens;
 const downstream = opt.downstream ? await readFile(opt.downstream, 'utf8') : '_(not measured for this checkpoint)_\n';
 const card = `# ${id}
 
@@ -62,11 +72,11 @@ A small English BERT (masked LM) that tl trained and ships, so a pretrained enco
 | architecture | BERT, ${config.num_hidden_layers} layers × ${config.hidden_size}, ${config.num_attention_heads} heads, FFN ${config.intermediate_size}, ${config.max_position_embeddings} positions, ${config.hidden_act} |
 | vocabulary | ${config.vocab_size} WordPiece tokens, lower-cased, trained on the corpus |
 | objective | masked LM, 15% of tokens (80% [MASK], 10% random, 10% kept), masks drawn anew each step |
-| data | packed blocks of 128 tokens (HF \`group_texts\`), batch 64 |
-| optimizer | AdamW, lr 1e-3, linear warmup 6% then linear decay over 2 400 steps, weight decay 0.01, clipping 1.0 |
-| this checkpoint | step ${shippedStep}, ${(shippedStep * blockTokens / 1e6).toFixed(1)}M tokens seen (${(shippedStep * blockTokens / (corpus ? 13985898 : 1)).toFixed(2)} epochs of the corpus's 14.0M tokens) |
+| data | packed blocks of 128 tokens (HF \`group_texts\`) |
+| optimizer | AdamW, weight decay 0.01, clipping 1.0. Stage 1: batch 64, lr 1e-3, warmup 6% and linear decay planned over 2 400 steps, stopped at step 1 200. Stage 2 (from stage 1's step 1 200): batch 16, lr 5e-4, 100 warmup steps, linear decay planned over 6 000 steps |
+| this checkpoint | ${stage1Steps > 0 ? `stage 1 step ${stage1Steps} + stage 2 step ${shippedStep}` : `stage 1 step ${shippedStep}`}: ${(tokensSeen / 1e6).toFixed(1)}M tokens seen (${(tokensSeen / 13985898).toFixed(2)} epochs of the corpus's 14.0M tokens) |
 | held-out (${last?.eval_predicted_tokens ?? '?'} masked tokens of ${corpus?.documents?.heldout ?? '?'} unseen documents) | loss ${last?.eval_loss?.toFixed(3)}, masked-token accuracy ${last ? (100 * last.eval_accuracy).toFixed(1) : '?'}% |
-| trained on | tl's \`torch-cpu\` backend (Debian libtorch 1.13), one thread of a 2-core machine, ~${Math.round(steps.reduce((n, l) => n + (l.tokens_per_second ? blockTokens / l.tokens_per_second : 0), 0) / 60)} minutes |
+| trained on | tl's \`torch-cpu\` backend (Debian libtorch 1.13), one thread of a 2-core machine shared with other work; ~${Math.round(steps.reduce((n, l) => n + (l.tokens_per_second ? blockTokens / l.tokens_per_second : 0), 0) / 60)} minutes of optimizer steps in ${stage1Steps > 0 ? "stage 2 (stage 1: ~45)" : "this run"} |
 
 ## Data
 
@@ -97,8 +107,8 @@ ${downstream}
 
 \`\`\`sh
 pnpm install && pnpm run build:native
-bash examples/pretrain/tl-bert-en-small/train.sh .cache/tl-bert-en-small 2400      # corpus, tokenizer, pretraining (~80 min here)
-node examples/pretrain/tl-bert-en-small/ship.mjs .cache/tl-bert-en-small/checkpoint-${shippedStep} ${id} --run .cache/tl-bert-en-small
+bash examples/pretrain/tl-bert-en-small/train.sh .cache/tl-bert-en-small     # corpus, tokenizer, both stages (stop stage 2 when you like)
+node examples/pretrain/tl-bert-en-small/ship.mjs .cache/tl-bert-en-small/${stage1Steps > 0 ? 'stage2/' : ''}checkpoint-${shippedStep} ${id} --run .cache/tl-bert-en-small${stage1Steps > 0 ? `/stage2 --stage1-steps ${stage1Steps}` : ''}
 node examples/pretrain/tl-bert-en-small/downstream.mjs ${id} .cache/downstream      # the table above
 \`\`\`
 `;
