@@ -51,6 +51,7 @@ for (const shape of shapes) {
     peak_rss_mib: Math.round(process.resourceUsage().maxRSS / 1024),
     tensors_flat: clock.tensorsFlat,
     pytorch_cpu_train_samples_per_s: anchor?.train_samples_per_s,
+    pytorch_cpu_peak_rss_mib: anchor?.peak_rss_mib,
     ratio: anchor ? +(samplesPerS / anchor.train_samples_per_s).toFixed(3) : undefined,
   });
   console.log(JSON.stringify(results.at(-1)));
