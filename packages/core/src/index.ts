@@ -36,7 +36,7 @@ export {
   TRAINING_ARGS_FILE,
   type TrainerStateFile,
 } from './training/checkpoint/trainer-checkpoint.js';
-export { ProgressBar, type ProgressBarOptions } from './training/callbacks/progress-bar.js';
+export { itemProgress, ProgressBar, progressBar, type Progress, type ProgressBarOptions, type ProgressOptions } from './training/callbacks/progress-bar.js';
 export { JsonlMetricsLogger } from './training/callbacks/jsonl-metrics-logger.js';
 export { Checkpointing, type CheckpointingOptions } from './training/callbacks/checkpointing.js';
 // Strategy plugins by path, transfer experiments, ONNX export.

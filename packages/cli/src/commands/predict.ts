@@ -1,11 +1,10 @@
 import { writeFile } from 'node:fs/promises';
 import { Command } from 'commander';
-import { fromPretrained, predict, readRecords, TlError, type SourceRecord } from '@tl/core';
+import { fromPretrained, itemProgress, predict, readRecords, TlError, type SourceRecord } from '@tl/core';
 
 type TextInput = { text: string; textPair?: string };
 import { engineFor } from '../runtime/backend.js';
 import { positiveInt } from '../runtime/options.js';
-import { progressBar } from '../runtime/progress.js';
 
 interface PredictFlags {
   model: string;
@@ -52,7 +51,7 @@ export function predictCommand(): Command {
         model.dispose();
         return;
       }
-      const bar = progressBar('predict', inputs.length);
+      const bar = itemProgress('predict', inputs.length);
       const predictions = await predict(model, tokenizer, inputs, {
         maxLength: flags.maxLength,
         batchSize: flags.batchSize,
