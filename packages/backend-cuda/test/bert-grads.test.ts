@@ -6,16 +6,12 @@ import * as tf from '@tensorflow/tfjs-core';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { buildModel, CpuBackend } from '@tl/core';
 import { TorchCpuBackend } from '../src/index.js';
-import { lossAndGrads, tinyBertBatch, TINY_BERT_CONFIG, TINY_BERT_PARAMETER_COUNT, worstGradientDifference } from '../../core/test/support/tiny-bert-step.js';
+import { tinyBertLossAndGrads, TINY_BERT_PARAMETER_COUNT, worstGradientDifference } from '../../core/test/support/tiny-bert-step.js';
 
 async function run(backend: string): Promise<{ loss: number; grads: Record<string, Float32Array> }> {
   await tf.setBackend(backend);
   const before = tf.memory().numTensors;
-  const model = buildModel(TINY_BERT_CONFIG, { seed: 7 });
-  const { batch, labels, dispose } = tinyBertBatch();
-  const result = lossAndGrads(model, batch, labels);
-  dispose();
-  model.dispose();
+  const result = tinyBertLossAndGrads(buildModel, 7);
   expect(tf.memory().numTensors).toBe(before);
   return result;
 }

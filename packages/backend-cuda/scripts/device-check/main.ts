@@ -37,7 +37,7 @@ import { attentionSoftmaxReference, runAttentionSoftmaxKernel } from '../../../c
 import { activation } from '../../../core/src/nn/activations.js';
 import { kernelCases } from '../../test/differential/cases.js';
 import { difference, evaluate } from '../../test/differential/compare.js';
-import { lossAndGrads, tinyBertBatch, TINY_BERT_CONFIG } from '../../../core/test/support/tiny-bert-step.js';
+import { tinyBertLossAndGrads } from '../../../core/test/support/tiny-bert-step.js';
 
 const argv = process.argv.slice(2);
 const opt = (name: string, fallback: string): string => {
@@ -99,14 +99,7 @@ const gelu = activation('gelu');
 /** The real BERT classifier at tiny dims (core's buildModel and fused kernels), eval-mode step. */
 async function gradsOn(backend: string): Promise<{ loss: number; grads: Record<string, Float32Array> }> {
   await tf.setBackend(backend);
-  const model = buildModel(TINY_BERT_CONFIG, { seed: 7 });
-  const { batch, labels, dispose } = tinyBertBatch();
-  try {
-    return lossAndGrads(model, batch, labels);
-  } finally {
-    dispose();
-    model.dispose();
-  }
+  return tinyBertLossAndGrads(buildModel, 7);
 }
 
 async function gradientParity(): Promise<void> {

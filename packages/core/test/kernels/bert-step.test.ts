@@ -2,20 +2,13 @@ import * as tf from '@tensorflow/tfjs-core';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { buildModel } from '../../src/models/build-model.js';
 import { AdamW } from '../../src/training/optim/adamw.js';
-import { lossAndGrads, tinyBertBatch, TINY_BERT_CONFIG, TINY_BERT_PARAMETER_COUNT } from '../support/tiny-bert-step.js';
+import { tinyBertBatch, tinyBertLossAndGrads, TINY_BERT_CONFIG, TINY_BERT_PARAMETER_COUNT } from '../support/tiny-bert-step.js';
 import { expectClose, initBackends } from './differential.js';
 
 /** The real BERT classifier at tiny dims, small enough for the cpu reference: every kernel of a step. */
 function run(backend: 'cpu' | 'wasm'): { loss: number; grads: Record<string, Float32Array> } {
   tf.setBackend(backend);
-  const model = buildModel(TINY_BERT_CONFIG, { seed: 1 });
-  const { batch, labels, dispose } = tinyBertBatch();
-  try {
-    return lossAndGrads(model, batch, labels);
-  } finally {
-    dispose();
-    model.dispose();
-  }
+  return tinyBertLossAndGrads(buildModel, 1);
 }
 
 describe('a BERT training step on wasm (the real model)', () => {

@@ -62,6 +62,21 @@ export function lossAndGrads(model: Model, batch: EncodedBatch, labels: tf.Tenso
   return { loss, grads: out };
 }
 
+/** Builds the tiny model with the caller's `buildModel` (seeded), runs `lossAndGrads`, frees it all. */
+export function tinyBertLossAndGrads(
+  build: (config: Readonly<Record<string, unknown>>, spec: { seed: number }) => Model,
+  seed: number,
+): { loss: number; grads: Record<string, Float32Array> } {
+  const model = build(TINY_BERT_CONFIG, { seed });
+  const { batch, labels, dispose } = tinyBertBatch();
+  try {
+    return lossAndGrads(model, batch, labels);
+  } finally {
+    dispose();
+    model.dispose();
+  }
+}
+
 /** The largest absolute gradient difference and where it is. */
 export function worstGradientDifference(got: Record<string, Float32Array>, want: Record<string, Float32Array>): { name: string; diff: number } {
   let worst = { name: '', diff: 0 };
