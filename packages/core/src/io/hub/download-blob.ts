@@ -1,7 +1,6 @@
 import { createHash } from 'node:crypto';
-import { createReadStream, createWriteStream } from 'node:fs';
-import { rename, rm, stat } from 'node:fs/promises';
-import { Readable } from 'node:stream';
+import { createReadStream } from 'node:fs';
+import { open, rename, rm, stat } from 'node:fs/promises';
 import { pipeline } from 'node:stream/promises';
 import type { ReadableStream as WebReadableStream } from 'node:stream/web';
 import { TlError } from '../../errors/tl-error.js';
@@ -102,10 +101,15 @@ async function fetchInto(
     throw new TlError('HUB', `${label}: HTTP ${response.status} ${response.statusText} downloading ${metadata.location}`);
   }
   if (response.body === null) throw new Error('empty response body');
-  await pipeline(
-    Readable.fromWeb(response.body as WebReadableStream<Uint8Array>),
-    createWriteStream(path, { flags: append ? 'a' : 'w' }),
-  );
+  // Each chunk is on disk before the next is read, so a transfer cut midway leaves every byte it
+  // delivered in the partial file (a write stream destroyed by the error could drop its buffer, or
+  // not even be open yet, and the next run would resume from less, or from 0).
+  const file = await open(path, append ? 'a' : 'w');
+  try {
+    for await (const chunk of response.body as WebReadableStream<Uint8Array>) await file.write(chunk);
+  } finally {
+    await file.close();
+  }
 }
 
 async function sizeOf(path: string): Promise<number> {
