@@ -101,16 +101,29 @@ async function fetchInto(
     throw new TlError('HUB', `${label}: HTTP ${response.status} ${response.statusText} downloading ${metadata.location}`);
   }
   if (response.body === null) throw new Error('empty response body');
-  // Each chunk is on disk before the next is read, so a transfer cut midway leaves every byte it
-  // delivered in the partial file (a write stream destroyed by the error could drop its buffer, or
-  // not even be open yet, and the next run would resume from less, or from 0).
-  const file = await open(path, append ? 'a' : 'w');
+  // The body is read as fast as it arrives and written behind the reader, up to MAX_UNWRITTEN bytes:
+  // chunks still queued in the response stream when the connection drops are discarded with it, so
+  // reading must not wait on the disk; and every byte read is on disk before the error goes on, so
+  // the next attempt resumes from all that was delivered.
+  const file = open(path, append ? 'a' : 'w');
+  let written: Promise<void> = file.then(() => undefined);
+  let unwritten = 0;
   try {
-    for await (const chunk of response.body as WebReadableStream<Uint8Array>) await file.write(chunk);
+    for await (const chunk of response.body as WebReadableStream<Uint8Array>) {
+      unwritten += chunk.byteLength;
+      written = written.then(async () => {
+        await (await file).writeFile(chunk); // all of it, from the current position
+        unwritten -= chunk.byteLength;
+      });
+      if (unwritten > MAX_UNWRITTEN) await written;
+    }
   } finally {
-    await file.close();
+    await written.finally(async () => (await file).close());
   }
 }
+
+/** Bytes read but not yet written before the reader waits for the disk. */
+const MAX_UNWRITTEN = 8 * 1024 * 1024;
 
 async function sizeOf(path: string): Promise<number> {
   try {
