@@ -1,10 +1,12 @@
 // Fine-tuning throughput through the real Trainer (tokenized batches, forward, backward, clipping,
 // AdamW) for BERT-shaped classifiers at batch 32, seq 128, beside the PyTorch CPU anchor run in the
-// same benchmark. Usage: node bench/finetune.mjs [--backend wasm] [--shapes tiny,mini] [--steps N]
+// same benchmark. Usage: node bench/finetune.mjs [--backend wasm] [--shapes tiny,mini] [--steps N] [--profile]
+// --profile: also the kernels of one more Trainer step of the same model, by time (tf.profile).
 import { copyFileSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import * as tf from '@tensorflow/tfjs-core';
 import { buildModel, createEngine, StepTimer, TextTokenizer, tokenizerCollator, Trainer } from '@tl/core';
 import { bertConfig } from './shapes.mjs';
 import { runTorchAnchor } from './anchor.mjs';
@@ -51,9 +53,28 @@ for (const shape of shapes) {
     peak_rss_mib: Math.round(process.resourceUsage().maxRSS / 1024),
     tensors_flat: clock.tensorsFlat,
     pytorch_cpu_train_samples_per_s: anchor?.train_samples_per_s,
+    pytorch_cpu_peak_rss_mib: anchor?.peak_rss_mib,
     ratio: anchor ? +(samplesPerS / anchor.train_samples_per_s).toFixed(3) : undefined,
   });
   console.log(JSON.stringify(results.at(-1)));
   trainer.dispose();
+  if (process.argv.includes('--profile')) {
+    const once = new Trainer({
+      model,
+      collator: tokenizerCollator(tokenizer, { maxLength: SEQ }),
+      args: { batchSize: BATCH, maxSteps: 1, learningRate: 2e-5, outputDir: mkdtempSync(join(tmpdir(), 'tl-bench-')), shuffle: false },
+    });
+    const profile = await tf.profile(() => once.fit(examples.slice(0, BATCH)));
+    once.dispose();
+    const byKernel = new Map();
+    for (const k of profile.kernels) {
+      const e = byKernel.get(k.name) ?? { ms: 0, calls: 0 };
+      e.ms += typeof k.kernelTimeMs === 'number' ? k.kernelTimeMs : 0;
+      e.calls += 1;
+      byKernel.set(k.name, e);
+    }
+    const top = [...byKernel].sort((a, b) => b[1].ms - a[1].ms).slice(0, 15);
+    console.log(JSON.stringify({ shape, profile_kernel_calls: profile.kernels.length, top: top.map(([n, e]) => `${n} ${e.ms.toFixed(1)}ms/${e.calls}`) }));
+  }
   model.dispose();
 }

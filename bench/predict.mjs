@@ -40,4 +40,4 @@ const seconds = run(1);
 const tl = { samples_per_s: +(count / seconds).toFixed(2), seconds: +seconds.toFixed(2) };
 const anchor = runTorchAnchor(shape, 5);
 const ratio = anchor ? +(tl.samples_per_s / anchor.infer_samples_per_s).toFixed(3) : undefined;
-console.log(JSON.stringify({ bench: 'tl predict', shape, backend, seq: 128, inputs: count, tl, pytorch_cpu_infer_samples_per_s: anchor?.infer_samples_per_s, ratio }));
+console.log(JSON.stringify({ bench: 'tl predict', shape, backend, seq: 128, inputs: count, tl, pytorch_cpu_infer_samples_per_s: anchor?.infer_samples_per_s, pytorch_cpu_peak_rss_mib: anchor?.peak_rss_mib, ratio }));

@@ -1,4 +1,4 @@
-/** BERT shapes the anchors use (shared/anchors/torch_cpu_bert.py): layers, hidden, heads, intermediate. */
+/** BERT shapes of the benchmarks and their PyTorch anchor (bench/torch_anchor.py): layers, hidden, heads, intermediate. */
 export const SHAPES = {
   tiny: { num_hidden_layers: 2, hidden_size: 128, num_attention_heads: 2, intermediate_size: 512 },
   mini: { num_hidden_layers: 4, hidden_size: 256, num_attention_heads: 4, intermediate_size: 1024 },

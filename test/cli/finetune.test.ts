@@ -74,6 +74,11 @@ describe('tl finetune', () => {
     const flags = [...TRAJECTORY_FLAGS, '--backend', 'cpu', '--save-steps', '3'];
     const first = await runTl(['finetune', '--model', fixtureDir('bert-cls'), '--train', train, '--output-dir', full, ...flags]);
     expect(first.status, first.stderr).toBe(0);
+    // Each checkpoint is a complete HF folder: it carries the tokenizer files the model came with.
+    for (const name of ['tokenizer.json', 'tokenizer_config.json']) {
+      const json = (dir: string) => JSON.parse(readFileSync(join(dir, name), 'utf8')) as unknown;
+      expect(json(join(full, 'checkpoint-3')), name).toEqual(json(fixtureDir('bert-cls')));
+    }
 
     // A run that stopped after its step-3 checkpoint: the folder as it was then.
     const resumed = join(tempDir(), 'resumed');

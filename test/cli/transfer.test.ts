@@ -29,7 +29,30 @@ describe('tl transfer on generic JSONL', () => {
     expect(results.runs).toHaveLength(3 * 2 * 2);
     expect(results.runs.filter((x) => x.budget === 0.25).every((x) => x.trainSize === 20)).toBe(true);
     expect(results.targetTestSize).toBe(40);
-    for (const run of results.runs) expect(run.accuracy).toBeGreaterThanOrEqual(0);
+    // Every accuracy is a count of right answers on the 40 test rows, and is the run's eval_accuracy.
+    for (const run of results.runs) {
+      expect(run.accuracy).toBe(run.metrics['eval_accuracy']);
+      expect(Math.abs(run.accuracy * 40 - Math.round(run.accuracy * 40)), `${run.accuracy} × 40`).toBeLessThan(1e-9);
+      expect(run.accuracy).toBeGreaterThanOrEqual(0);
+      expect(run.accuracy).toBeLessThanOrEqual(1);
+    }
+    // The conditions differ only in where the weights start: at one budget and seed they train on the
+    // same rows with the same schedule, and the first step's loss (before any update) tells the three
+    // starting points apart — random init, the checkpoint, the source-tuned checkpoint.
+    const steps = (name: string) =>
+      readFileSync(join(out, 'runs', name, 'metrics.jsonl'), 'utf8').trim().split('\n')
+        .map((l) => JSON.parse(l) as { step?: number; loss?: number; lr?: number })
+        .filter((m) => m.loss !== undefined);
+    for (const budget of [0.25, 1]) {
+      for (const seed of results.seeds) {
+        const runs = results.conditions.map((c) => steps(`${c}-b${budget}-s${seed}`));
+        const cell = results.runs.filter((x) => x.budget === budget && x.seed === seed);
+        expect(new Set(cell.map((x) => x.trainSize)).size).toBe(1);
+        for (const r of runs.slice(1)) expect(r.map((m) => [m.step, m.lr]), 'same schedule').toEqual(runs[0]!.map((m) => [m.step, m.lr]));
+        const firstLosses = runs.map((r) => r[0]!.loss!);
+        expect(new Set(firstLosses).size, `first losses ${firstLosses.join(', ')} at budget ${budget}, seed ${seed}`).toBe(3);
+      }
+    }
     // Scores against scratch at each budget, and data efficiency for both transferred conditions.
     const row = results.summary.find((s) => s.condition === 'pretrained' && s.budget === 1)!;
     expect(row.accuracy.n).toBe(2);

@@ -19,7 +19,8 @@ function batchOf(name: FixtureName): EncodedBatch {
 
 /**
  * HF parity for every fixture on one backend: forward outputs within `forward` absolute, loss within
- * `forward`, and every parameter's gradient L2 norm within `gradNormRel` relative.
+ * `forward`, and every parameter's gradient: its shape, its L2 norm within `gradNormRel` relative, and
+ * its first values and sum within that tolerance scaled by the norm.
  */
 export function describeParity(
   backend: string,
@@ -64,7 +65,7 @@ export function describeParity(
           model.dispose();
         });
 
-        it('loss and every parameter gradient norm match HF', async () => {
+        it('loss and every parameter gradient (shape, norm, first values, sum) match HF', async () => {
           const { model } = await loadModel(fixtureDir(name));
           const batch = batchOf(name);
           const labels = ref.mlm_labels ? tf.tensor2d(ref.mlm_labels, undefined, 'int32') : tf.tensor1d(ref.labels!, 'int32');
@@ -87,15 +88,27 @@ export function describeParity(
             expect(expected, `reference has a gradient for ${pname}`).toBeDefined();
             const g = byVariable.get(variable.name);
             expect(g, `gradient for ${pname}`).toBeDefined();
-            const normTensor = tf.norm(g!);
-            const norm = (await normTensor.data())[0]!;
-            normTensor.dispose();
+            expect(g!.shape, `${pname} grad shape`).toEqual(expected!.shape);
+            const values = await g!.data();
+            let squares = 0;
+            for (const v of values) squares += v * v;
+            const norm = Math.sqrt(squares);
             if (expected!.norm < noiseFloor) {
               expect(norm, `${pname} grad norm ${norm} vs ~0 (${expected!.norm})`).toBeLessThan(noiseFloor);
             } else {
               const rel = Math.abs(norm - expected!.norm) / expected!.norm;
               expect(rel, `${pname} grad norm ${norm} vs ${expected!.norm}`).toBeLessThanOrEqual(tol.gradNormRel);
             }
+            // The norm alone is blind to a transposed or permuted gradient: the first values and the sum
+            // are not. An element's error is bounded by the norm's (relative) tolerance times the norm, and
+            // the sum's by that times sqrt(size) (Cauchy-Schwarz over the elements' errors).
+            const elementTol = tol.gradNormRel * expected!.norm + noiseFloor;
+            const head = Array.from(values.slice(0, expected!.head.length));
+            expect(maxAbsDiff(head, expected!.head), `${pname} grad first values ${head} vs ${expected!.head}`).toBeLessThanOrEqual(elementTol);
+            const sum = values.reduce((a, b) => a + b, 0);
+            expect(Math.abs(sum - expected!.sum), `${pname} grad sum ${sum} vs ${expected!.sum}`).toBeLessThanOrEqual(
+              elementTol * Math.sqrt(values.length),
+            );
             checked.push(pname);
           }
           expect(checked.sort()).toEqual(Object.keys(ref.grads).sort());

@@ -12,6 +12,7 @@ import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
+import { formatMarkdownTable } from '@tl/core';
 import { brownGenreTask, stratifiedSubsample, wordnetPosTask, writeTaskJsonl } from '@tl/datasets';
 
 const REPO = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..', '..');
@@ -65,10 +66,13 @@ for (const task of TASKS) {
 }
 
 const pct = (x) => (100 * x).toFixed(1);
+const signedGain = (g) => (g === undefined ? '—' : `${g >= 0 ? '+' : '−'}${Math.abs(g).toFixed(1)}`);
 const lines = [
-  '| task | condition | budget | examples | accuracy % (mean ± std, 3 seeds) | gain (points) |',
-  '| --- | --- | ---: | ---: | ---: | ---: |',
-  ...rows.map((r) => `| ${r.task} | ${r.condition} | ${Math.round(r.budget * 100)}% | ${r.trainSize} | ${pct(r.accuracy.mean)} ± ${pct(r.accuracy.std)} | ${r.gainPoints === undefined ? '—' : `${r.gainPoints >= 0 ? '+' : '−'}${Math.abs(r.gainPoints).toFixed(1)}`} |`),
+  formatMarkdownTable(
+    ['task', 'condition', 'budget', 'examples', 'accuracy % (mean ± std, 3 seeds)', 'gain (points)'],
+    rows.map((r) => [r.task, r.condition, `${Math.round(r.budget * 100)}%`, r.trainSize, `${pct(r.accuracy.mean)} ± ${pct(r.accuracy.std)}`, signedGain(r.gainPoints)]),
+    { align: ['left', 'left', 'right', 'right', 'right', 'right'] },
+  ),
 ];
 await writeFile(join(out, 'downstream.md'), lines.join('\n') + '\n');
 process.stderr.write(`downstream: ${join(out, 'downstream.md')}\n`);

@@ -8,7 +8,7 @@ import { existsSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import { createEngine, fromPretrained, savePretrained } from '@tl/core';
+import { createEngine, formatMarkdownTable, fromPretrained, savePretrained } from '@tl/core';
 // The demo report's Vega-Lite charts (a repo script, so it may reach into the CLI's build).
 import { lossCurveSpec, renderSvg } from '../../../packages/cli/dist/demo/report/charts.js';
 
@@ -82,9 +82,11 @@ A small English BERT (masked LM) that tl trained and ships, so a pretrained enco
 
 ${corpus ? `${(corpus.words / 1e6).toFixed(2)}M words in ${corpus.documents.train} documents (BabyLM strict-small scale), deduplicated across sources; ${corpus.documents.heldout} documents held out for the loss above.` : ''}
 
-| source | from | licence | documents | words | left out (downstream evaluation text) |
-| --- | --- | --- | ---: | ---: | ---: |
-${corpus ? Object.values(corpus.sources).map((s) => `| ${s.title} | ${s.origin} | ${s.licence} | ${s.documents} | ${s.words} | ${s.excluded} |`).join('\n') : ''}
+${formatMarkdownTable(
+  ['source', 'from', 'licence', 'documents', 'words', 'left out (downstream evaluation text)'],
+  corpus ? Object.values(corpus.sources).map((s) => [s.title, s.origin, s.licence, s.documents, s.words, s.excluded]) : [],
+  { align: ['left', 'left', 'left', 'right', 'right', 'right'] },
+)}
 
 Downstream text stays out: WordNet synsets of the validation and test splits of the WordNet tasks,
 Brown documents of the genre task's test split, SpamAssassin messages of its validation and test

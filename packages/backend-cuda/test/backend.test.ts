@@ -26,17 +26,38 @@ describe('@tl/backend-cuda registration', () => {
     expect(loadAddon().addon.getThreads()).toBe(1);
   });
 
-  it('CudaBackend.init() without a usable GPU is a BACKEND TlError that says what was tried', async () => {
-    if (loadAddon().addon.cudaAvailable()) return; // a GPU machine: covered by scripts/device-check.sh
-    let caught: unknown;
-    try {
-      await new CudaBackend({ device: 0 }).init();
-    } catch (e) {
-      caught = e;
+  // Both kinds of machine: a GPU one must initialise device 0 and refuse a device past the last; a
+  // machine without one must refuse device 0 and say what it tried.
+  it('CudaBackend.init() runs on a GPU and is a BACKEND TlError that says what was tried elsewhere', async () => {
+    const { addon } = loadAddon();
+    const initError = async (device: number): Promise<unknown> => {
+      try {
+        await new CudaBackend({ device }).init();
+      } catch (e) {
+        return e;
+      }
+      return undefined;
+    };
+    if (addon.cudaAvailable()) {
+      const count = addon.cudaDeviceCount();
+      expect(count).toBeGreaterThan(0);
+      const past = await initError(count);
+      expect(isTlError(past) && past.code).toBe('BACKEND');
+      expect((past as Error).message).toBe(`cuda: device ${count} requested but libtorch sees ${count} CUDA device(s)`);
+      const gpu = new CudaBackend({ device: 0 });
+      await gpu.init();
+      expect(gpu.capabilities()).toMatchObject({ device: 'gpu', description: expect.stringMatching(/ cuda:0$/) });
+      expect(tf.getBackend()).toBe('cuda');
+      const y = tf.add(tf.tensor1d([1, 2]), 1);
+      expect(Array.from(await y.data())).toEqual([2, 3]);
+      y.dispose();
+      await tf.setBackend('torch-cpu');
+    } else {
+      const caught = await initError(0);
+      expect(isTlError(caught) && caught.code).toBe('BACKEND');
+      expect((caught as Error).message).toMatch(/torch::cuda::is_available\(\) is false/);
+      expect((caught as Error).message).toMatch(/tl_torch\.node/);
     }
-    expect(isTlError(caught) && caught.code).toBe('BACKEND');
-    expect((caught as Error).message).toMatch(/torch::cuda::is_available\(\) is false/);
-    expect((caught as Error).message).toMatch(/tl_torch\.node/);
   });
 
   it('rejects a bad device index up front', () => {

@@ -19,6 +19,7 @@ export { readCheckpointWeights } from './io/checkpoint/read-weights.js';
 export { writeCheckpointFolder, type WriteCheckpointOptions } from './io/checkpoint/write-checkpoint.js';
 export * from './io/hub/index.js';
 export { writeFileAtomic } from './io/fs/atomic-write.js';
+export { formatMarkdownTable, markdownCell, type ColumnAlign, type MarkdownTableOptions } from './io/text/markdown-table.js';
 // Datasets from JSONL/CSV/TSV files.
 export { readRecords, parseRecords, formatFromPath, type SourceRecord, type RecordFormat } from './data/records/read-records.js';
 export { loadDataset, parseDataset, type LoadDatasetOptions, type LoadedDataset, type FieldMapping } from './data/dataset/load-dataset.js';
@@ -35,7 +36,7 @@ export {
   TRAINING_ARGS_FILE,
   type TrainerStateFile,
 } from './training/checkpoint/trainer-checkpoint.js';
-export { ProgressBar, type ProgressBarOptions } from './training/callbacks/progress-bar.js';
+export { itemProgress, ProgressBar, progressBar, type Progress, type ProgressBarOptions, type ProgressOptions } from './training/callbacks/progress-bar.js';
 export { JsonlMetricsLogger } from './training/callbacks/jsonl-metrics-logger.js';
 export { Checkpointing, type CheckpointingOptions } from './training/callbacks/checkpointing.js';
 // Strategy plugins by path, transfer experiments, ONNX export.

@@ -15,7 +15,7 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import { createEngine, createStrategies, evaluateModel, loadModel, TextTokenizer, tokenizerCollator, Trainer } from '@tl/core';
+import { createEngine, createStrategies, evaluateModel, formatMarkdownTable, loadModel, TextTokenizer, tokenizerCollator, Trainer } from '@tl/core';
 import { splitOf, stratifiedSubsample, WordNet, wordnetPosTask, wordnetSupersenseTask, LEXNAMES } from '@tl/datasets';
 import { MultiTaskModel, trainMultiTask } from '@tl/plugins';
 import { pretrainedTinyBert } from './wordnet-tiny-bert.mjs';
@@ -147,13 +147,16 @@ function renderTable() {
       `test: ${test.length} stratified test glosses; seeds ${seeds.join(', ')} (mean ± sample std). Source: 2-layer 64-wide BERT MLM pretrained ` +
       `${opt['pretrain-steps']} steps on the training glosses (${opt.backend} backend).`,
     '',
-    '| strategy | spec | accuracy % | Δ vs plain | macro-F1 % | s / run |',
-    '| --- | --- | ---: | ---: | ---: | ---: |',
-    ...rows.map(({ c, runs }) => {
-      const acc = runs.map((r) => r.accuracy);
-      const delta = plain && c !== plain.c ? `${(100 * (mean(acc) - mean(plain.runs.map((r) => r.accuracy)))).toFixed(1)}` : '—';
-      return `| ${c.name} | ${c.note} | ${pct(mean(acc))} ± ${pct(std(acc))} | ${delta} | ${pct(mean(runs.map((r) => r.f1)))} ± ${pct(std(runs.map((r) => r.f1)))} | ${mean(runs.map((r) => r.seconds)).toFixed(1)} |`;
-    }),
+    formatMarkdownTable(
+      ['strategy', 'spec', 'accuracy %', 'Δ vs plain', 'macro-F1 %', 's / run'],
+      rows.map(({ c, runs }) => {
+        const acc = runs.map((r) => r.accuracy);
+        const delta = plain && c !== plain.c ? `${(100 * (mean(acc) - mean(plain.runs.map((r) => r.accuracy)))).toFixed(1)}` : '—';
+        const f1 = runs.map((r) => r.f1);
+        return [c.name, c.note, `${pct(mean(acc))} ± ${pct(std(acc))}`, delta, `${pct(mean(f1))} ± ${pct(std(f1))}`, mean(runs.map((r) => r.seconds)).toFixed(1)];
+      }),
+      { align: ['left', 'left', 'right', 'right', 'right', 'right'] },
+    ),
   ].join('\n');
 }
 

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs-core';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { buildModel, Callback, loadModel, readModelConfig, savePretrained, Trainer, type StepContext } from '@tl/core';
+import { buildModel, Callback, disposeBatch, loadModel, readModelConfig, savePretrained, Trainer, type StepContext } from '@tl/core';
 import { headParameterName, MultiTaskModel, ReinitTopLayers, ShareWeights, taskSchedule, trainMultiTask } from '@tl/plugins';
 import { bitwiseEqual, FIXTURES, snapshot, tinyClassifier, TRAIN, useCpu } from './support/tiny.js';
 
@@ -131,7 +131,19 @@ describe('MultiTaskModel', () => {
       expect(c.parityHead).toBe(c.task === 'parity');
     }
     expect(Object.keys(metrics)).toEqual(['topic', 'parity']);
-    expect(metrics['parity']!['eval_accuracy']).toBeGreaterThanOrEqual(0);
+    // Each task is evaluated through its own head on its own split: recompute both accuracies here
+    // from that task model's logits (a swapped head or split would give the other task's numbers).
+    const evalSplits = { topic: TRAIN.slice(8), parity: parity.slice(8) };
+    for (const [task, examples] of Object.entries(evalSplits)) {
+      const batch = collator.collate(examples);
+      const logits = tf.tidy(() => model.taskModel(task).forward(batch.inputs, { training: false }).logits!);
+      expect(logits.shape, task).toEqual([examples.length, task === 'topic' ? 3 : 2]);
+      const predicted = (await logits.argMax(-1).data()) as Int32Array;
+      logits.dispose();
+      disposeBatch(batch);
+      const correct = examples.filter((e, i) => predicted[i] === e.label).length;
+      expect(metrics[task]!['eval_accuracy'], task).toBeCloseTo(correct / examples.length, 12);
+    }
 
     const dir = await mkdtemp(join(tmpdir(), 'tl-mt-'));
     try {

@@ -22,6 +22,7 @@ import { withoutTlKernels } from '../../src/kernels/register.js';
 import { benchTrainer, type TrainerBenchOptions } from '../../src/bench/trainer-bench.js';
 import {
   AdamW,
+  buildModel,
   TL_ADAMW_UPDATE,
   TL_ADAMW_UPDATE_MULTI,
   dropoutKeys,
@@ -36,13 +37,7 @@ import { attentionSoftmaxReference, runAttentionSoftmaxKernel } from '../../../c
 import { activation } from '../../../core/src/nn/activations.js';
 import { kernelCases } from '../../test/differential/cases.js';
 import { difference, evaluate } from '../../test/differential/compare.js';
-import {
-  bertLossAndGrads,
-  createBertBatch,
-  createBertParams,
-  disposeBatch,
-  type BertShape,
-} from '../../../core/src/bench/bert-shaped-step.js';
+import { tinyBertLossAndGrads } from '../../../core/test/support/tiny-bert-step.js';
 
 const argv = process.argv.slice(2);
 const opt = (name: string, fallback: string): string => {
@@ -101,23 +96,10 @@ function residency(): void {
 
 const gelu = activation('gelu');
 
-const TINY: BertShape = { layers: 2, hidden: 32, heads: 4, intermediate: 64, vocab: 100, maxPositions: 16, typeVocab: 2, labels: 3 };
-
+/** The real BERT classifier at tiny dims (core's buildModel and fused kernels), eval-mode step. */
 async function gradsOn(backend: string): Promise<{ loss: number; grads: Record<string, Float32Array> }> {
   await tf.setBackend(backend);
-  const params = tf.tidy(() => createBertParams(TINY, 7));
-  const batch = tf.tidy(() => {
-    const b = createBertBatch({ ...TINY, vocab: 1100 }, 3, 10, 5);
-    const mask = tf.tensor2d([Array(10).fill(1), [1, 1, 1, 1, 1, 1, 0, 0, 0, 0], Array(10).fill(1)]);
-    return { ...b, inputIds: tf.mod(b.inputIds, tf.scalar(TINY.vocab, 'int32')) as tf.Tensor2D, attentionMask: mask as tf.Tensor2D };
-  });
-  const { loss, grads } = bertLossAndGrads(TINY, params, batch);
-  const out = { loss: loss.dataSync()[0]!, grads: {} as Record<string, Float32Array> };
-  for (const [k, g] of Object.entries(grads)) out.grads[k] = g.dataSync() as Float32Array;
-  tf.dispose([loss, grads]);
-  disposeBatch(batch);
-  tf.dispose(Object.values(params));
-  return out;
+  return tinyBertLossAndGrads(buildModel, 7);
 }
 
 async function gradientParity(): Promise<void> {

@@ -13,7 +13,7 @@ import { buildModel, Callback, PaddingCollator, StepTimer, Trainer } from '@tl/c
 import { profileHost, type HostProfile } from './host-profile.js';
 
 /**
- * layers, hidden, heads, intermediate of the shapes the anchors use (shared/anchors/torch_cpu_bert.py),
+ * layers, hidden, heads, intermediate of the benchmark shapes (bench/shapes.mjs, bench/torch_anchor.py),
  * and `micro`: a BERT too small for its arithmetic to matter (with a small `vocab`), so that a step's
  * time over its kernel count is the host's cost per kernel call.
  */

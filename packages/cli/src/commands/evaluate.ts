@@ -1,11 +1,10 @@
 import { mkdir } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { Command } from 'commander';
-import { fromPretrained, loadDataset, readModelConfig, resolvePretrained, taskFromArchitectures, TlError, tokenizerCollator, writeFileAtomic } from '@tl/core';
+import { fromPretrained, itemProgress, loadDataset, readModelConfig, resolvePretrained, taskFromArchitectures, TlError, tokenizerCollator, writeFileAtomic } from '@tl/core';
 import { engineFor } from '../runtime/backend.js';
 import { addFieldOptions, fieldsFromFlags, type FieldFlags } from '../runtime/data-flags.js';
 import { positiveInt } from '../runtime/options.js';
-import { progressBar } from '../runtime/progress.js';
 import { evaluateClassifier } from '../evaluate/evaluate-classifier.js';
 import { formatEvaluationReport, type EvaluationReport } from '../evaluate/evaluation-report.js';
 import { modelLabelMap } from '../evaluate/model-label-map.js';
@@ -64,7 +63,7 @@ export function evaluateCommand(): Command {
           // Evaluating freshly initialised weights would report noise as a result.
           throw new TlError('CHECKPOINT', `${dir}: the checkpoint lacks ${load.missing.join(', ')}; evaluate a model saved by tl finetune`);
         }
-        const bar = progressBar('evaluate', data.examples.length);
+        const bar = itemProgress('evaluate', data.examples.length);
         const evaluation = await evaluateClassifier(model, tokenizerCollator(tokenizer, { maxLength: flags.maxLength }), data.examples, labelMap, {
           batchSize: flags.batchSize,
           onProgress: (done) => bar.update(done),

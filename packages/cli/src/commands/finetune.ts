@@ -7,7 +7,6 @@ import { positiveInt } from '../runtime/options.js';
 import { addStrategyOption, strategiesFromSpecs } from '../runtime/strategies.js';
 import {
   addTrainerOptions,
-  readTokenizerFiles,
   resumeFrom,
   trainerCallbacks,
   trainingArgsFromFlags,
@@ -77,7 +76,7 @@ export function finetuneCommand(): Command {
         args,
         callbacks: trainerCallbacks(flags),
         strategies,
-        tokenizerFiles: await readTokenizerFiles(dir),
+        tokenizerFiles: tokenizer.files,
       });
       const result = await trainer.fit(train.examples, evaluation?.examples, { resumeFrom: resumeFrom(flags) });
       await savePretrained(flags.outputDir, model, { tokenizerFrom: dir });

@@ -1,12 +1,11 @@
 import { mkdir } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { Command } from 'commander';
-import { fromPretrained, predict, readRecords, TlError, writeFileAtomic, type SourceRecord } from '@tl/core';
+import { fromPretrained, itemProgress, predict, readRecords, TlError, writeFileAtomic, type SourceRecord } from '@tl/core';
 
 type TextInput = { text: string; textPair?: string };
 import { engineFor } from '../runtime/backend.js';
 import { positiveInt } from '../runtime/options.js';
-import { progressBar } from '../runtime/progress.js';
 
 interface PredictFlags {
   model: string;
@@ -48,12 +47,15 @@ export function predictCommand(): Command {
         // No inputs, no output lines (not one blank line): an empty result a pipeline can take, and a
         // note so a user who expected predictions sees why there are none. The model is still loaded
         // above, so a wrong --model fails here too.
-        if (flags.output) await writeFile(flags.output, '');
+        if (flags.output) {
+          await mkdir(dirname(flags.output), { recursive: true });
+          await writeFileAtomic(flags.output, '');
+        }
         process.stderr.write(`tl: note: ${flags.input} holds no records; no predictions written\n`);
         model.dispose();
         return;
       }
-      const bar = progressBar('predict', inputs.length);
+      const bar = itemProgress('predict', inputs.length);
       const predictions = await predict(model, tokenizer, inputs, {
         maxLength: flags.maxLength,
         batchSize: flags.batchSize,

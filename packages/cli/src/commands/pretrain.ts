@@ -24,7 +24,6 @@ import { readCorpus } from '../runtime/corpus.js';
 import { positiveInt, rate } from '../runtime/options.js';
 import {
   addTrainerOptions,
-  readTokenizerFiles,
   resumeFrom,
   trainerCallbacks,
   trainingArgsFromFlags,
@@ -62,7 +61,8 @@ function usablePositions(config: Readonly<Record<string, unknown>>): number {
 async function tokenizerFor(flags: PretrainFlags, texts: readonly string[], config: Readonly<Record<string, unknown>>, maxLength: number, modelDir?: string) {
   const dir = flags.tokenizer ?? modelDir;
   if (dir !== undefined) {
-    return { tokenizer: await TextTokenizer.fromFolder(dir), files: await readTokenizerFiles(dir), fromDir: dir };
+    const tokenizer = await TextTokenizer.fromFolder(dir);
+    return { tokenizer, files: tokenizer.files, fromDir: dir };
   }
   const vocabSize = flags.vocabSize ?? Number(config['vocab_size']);
   if (!Number.isInteger(vocabSize)) throw new TlError('CONFIG', `${flags.config}: no integer vocab_size; pass --vocab-size`);

@@ -5,6 +5,7 @@ import {
   frozenOutputs,
   fromPretrained,
   hScore,
+  itemProgress,
   kendallTau,
   knnAccuracy,
   leep,
@@ -21,7 +22,6 @@ import {
 } from '@tl/core';
 import { engineFor } from '../runtime/backend.js';
 import { nonNegativeInt, positiveInt } from '../runtime/options.js';
-import { progressBar } from '../runtime/progress.js';
 
 interface ScoreFlags {
   candidates: string;
@@ -104,7 +104,7 @@ async function scoreCandidate(candidate: string, examples: readonly Example[], f
   const hasHead = taskFromArchitectures((await readModelConfig(dir))['architectures']) === 'sequence-classification';
   const { model, tokenizer } = await fromPretrained(dir, { task: hasHead ? 'sequence-classification' : 'feature-extraction' });
   try {
-    const bar = progressBar(`features ${basename(candidate)}`, examples.length);
+    const bar = itemProgress(`features ${basename(candidate)}`, examples.length);
     const outputs = await frozenOutputs(model, tokenizer, examples.map((e) => (e.textPair === undefined ? { text: e.text } : { text: e.text, textPair: e.textPair })), {
       pooling: flags.pooling,
       batchSize: flags.batchSize,

@@ -1,3 +1,4 @@
+import { formatMarkdownTable, type ColumnAlign } from '@tl/core';
 import type { ClassifierEvaluation } from './evaluate-classifier.js';
 
 /** What `tl evaluate --json` prints and `--output FILE` writes. */
@@ -22,27 +23,18 @@ const METRIC_ROWS: readonly (readonly [key: string, name: string])[] = [
 /** The Markdown tables `tl evaluate` prints: the metrics, the per-class report and the confusion matrix. */
 export function formatEvaluationReport(report: EvaluationReport): string {
   const { metrics, perClass, confusionMatrix: cm } = report;
-  const lines = [
+  const metricRows = METRIC_ROWS.filter(([key]) => metrics[key] !== undefined).map(([key, name]) => [name, fixed(metrics[key]!)]);
+  const classRows = perClass.map((c) => [c.label, fixed(c.precision), fixed(c.recall), fixed(c.f1), c.support]);
+  const numbers = (n: number): ColumnAlign[] => ['left', ...Array<ColumnAlign>(n).fill('right')];
+  return [
     `${report.model} on ${report.data}: ${report.examples} examples`,
     '',
-    '| metric | value |',
-    '| --- | ---: |',
-    ...METRIC_ROWS.filter(([key]) => metrics[key] !== undefined).map(([key, name]) => `| ${name} | ${fixed(metrics[key]!)} |`),
+    formatMarkdownTable(['metric', 'value'], metricRows, { align: numbers(1) }),
     '',
-    '| label | precision | recall | F1 | support |',
-    '| --- | ---: | ---: | ---: | ---: |',
-    ...perClass.map((c) => `| ${cell(c.label)} | ${fixed(c.precision)} | ${fixed(c.recall)} | ${fixed(c.f1)} | ${c.support} |`),
+    formatMarkdownTable(['label', 'precision', 'recall', 'F1', 'support'], classRows, { align: numbers(4) }),
     '',
     'Confusion matrix (rows: true label, columns: predicted):',
     '',
-    `| | ${cm.labels.map(cell).join(' | ')} |`,
-    `| --- |${' ---: |'.repeat(cm.labels.length)}`,
-    ...cm.counts.map((row, i) => `| ${cell(cm.labels[i]!)} | ${row.join(' | ')} |`),
-  ];
-  return lines.join('\n');
-}
-
-/** A label name as a table cell: a `|` in it would split the cell. */
-function cell(text: string): string {
-  return text.replaceAll('|', '\\|');
+    formatMarkdownTable(['', ...cm.labels], cm.counts.map((row, i) => [cm.labels[i]!, ...row]), { align: numbers(cm.labels.length) }),
+  ].join('\n');
 }

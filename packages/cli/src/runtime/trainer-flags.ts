@@ -175,10 +175,3 @@ export function trainerCallbacks(f: TrainerFlags): Callback[] {
 export function resumeFrom(f: TrainerFlags): string | true | undefined {
   return f.resume === false || f.resume === undefined ? undefined : f.resume;
 }
-
-/** Checkpoints written during training carry the tokenizer, so each one is a complete HF folder. */
-export async function readTokenizerFiles(dir: string): Promise<{ tokenizerJson: unknown; tokenizerConfig?: unknown }> {
-  const read = async (name: string) => parseJsonObject(await readFile(join(dir, name), 'utf8'), join(dir, name), 'TOKENIZER');
-  const tokenizerConfig = await read('tokenizer_config.json').catch(() => undefined);
-  return { tokenizerJson: await read('tokenizer.json'), tokenizerConfig };
-}

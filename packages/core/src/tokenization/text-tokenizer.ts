@@ -71,11 +71,24 @@ export class TextTokenizer {
   readonly paddingSide: Side;
   readonly truncationSide: Side;
   readonly modelInputNames: readonly string[];
+  /**
+   * The parsed tokenizer.json and tokenizer_config.json this was built from ({} for a missing
+   * config): what a checkpoint written during training copies, so each one is a complete HF folder.
+   */
+  readonly files: { readonly tokenizerJson: Readonly<Record<string, unknown>>; readonly tokenizerConfig: Readonly<Record<string, unknown>> };
 
   private readonly lib: HfTokenizer;
 
-  private constructor(lib: HfTokenizer, settings: TokenizerSettings, template: SpecialTokensTemplate, sources: Required<TokenizerSources>, specialAdded: readonly number[]) {
+  private constructor(
+    lib: HfTokenizer,
+    settings: TokenizerSettings,
+    template: SpecialTokensTemplate,
+    sources: Required<TokenizerSources>,
+    specialAdded: readonly number[],
+    files: TextTokenizer['files'],
+  ) {
     this.lib = lib;
+    this.files = files;
     this.source = sources.tokenizerSource;
     this.template = template;
     this.modelMaxLength = settings.modelMaxLength;
@@ -125,7 +138,8 @@ export class TextTokenizer {
     } catch (e) {
       throw new TlError('TOKENIZER', `${src.tokenizerSource}: cannot build the tokenizer: ${e instanceof Error ? e.message : String(e)}`, { cause: e });
     }
-    return new TextTokenizer(lib, settings, template, src, specialAddedIds(json.added_tokens));
+    const files = { tokenizerJson: json, tokenizerConfig: (tokenizerConfig ?? {}) as Record<string, unknown> };
+    return new TextTokenizer(lib, settings, template, src, specialAddedIds(json.added_tokens), files);
   }
 
   /**

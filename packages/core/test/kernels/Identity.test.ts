@@ -13,16 +13,21 @@ describe('Identity on wasm (tl override: shared, reference-counted buffer)', () 
     }, 0, 0);
   });
 
-  it('a clone survives disposing its source, and freeing both releases the memory', () => {
+  it('a clone shares its source\'s buffer, survives disposing it, and freeing both releases the memory', () => {
     tf.setBackend('wasm');
-    const before = tf.memory().numTensors;
+    const buffers = (): number => (tf.backend() as unknown as { numDataIds(): number }).numDataIds();
+    const before = { tensors: tf.memory().numTensors, bytes: tf.memory().numBytes, buffers: buffers() };
     const x = tf.tensor([1, 2, 3]);
     const y = tf.clone(x);
+    // Shared, not copied: two tensors, one buffer of 3 floats.
+    expect(buffers()).toBe(before.buffers + 1);
     x.dispose();
+    expect(buffers()).toBe(before.buffers + 1);
     expect(Array.from(y.dataSync())).toEqual([1, 2, 3]);
     y.dispose();
-    expect(tf.memory().numTensors).toBe(before);
-    expect((tf.backend() as unknown as { numDataIds(): number }).numDataIds()).toBeGreaterThanOrEqual(0);
+    expect(tf.memory().numTensors).toBe(before.tensors);
+    expect(tf.memory().numBytes).toBe(before.bytes);
+    expect(buffers()).toBe(before.buffers);
   });
 
   it('keeps variables independent of the value they were assigned from', () => {

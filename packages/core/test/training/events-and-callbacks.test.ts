@@ -7,7 +7,7 @@ import { createEngine } from '../../src/engine/create-engine.js';
 import { TrainerEvents } from '../../src/training/events/trainer-events.js';
 import { TOKENS } from '../../src/di/tokens.js';
 import { Callback, type HookContext, type StepContext } from '../../src/training/callback.js';
-import { ProgressBar } from '../../src/training/callbacks/progress-bar.js';
+import { itemProgress, ProgressBar } from '../../src/training/callbacks/progress-bar.js';
 import { EarlyStopping } from '../../src/training/callbacks/early-stopping.js';
 import { Trainer } from '../../src/training/trainer.js';
 import { readTrainerCheckpoint, saveTrainerCheckpoint } from '../../src/training/checkpoint/trainer-checkpoint.js';
@@ -123,6 +123,21 @@ describe('ProgressBar', () => {
     expect(written).toMatch(/step 2\/2 \|.*\| 100% \| loss \d\.\d{4} \| lr /);
     t.dispose();
     model.dispose();
+  });
+
+  it('the commands\' bar follows the same rule: drawn on a terminal stream whatever stdout is, else silent', () => {
+    const capture = (isTTY: boolean) => {
+      const pass = new PassThrough();
+      let written = '';
+      pass.on('data', (d) => (written += String(d)));
+      const stream = Object.assign(pass, { isTTY, columns: 120 }) as unknown as NodeJS.WriteStream;
+      const bar = itemProgress('predict', 4, { stream });
+      bar.update(4);
+      bar.stop();
+      return written;
+    };
+    expect(capture(true)).toMatch(/predict \[.*\] 4\/4 100%/);
+    expect(capture(false)).toBe('');
   });
 });
 

@@ -1,6 +1,6 @@
 import { readFile, writeFile, mkdir } from 'node:fs/promises';
 import { basename, join } from 'node:path';
-import type { TransferResults } from '@tl/core';
+import { formatMarkdownTable, type TransferResults } from '@tl/core';
 import { formatTransferTable } from '../../transfer/format-table.js';
 import { learningCurveSpec, lossCurveSpec, renderSvg, scoreTableSpec, type LossDatum, type ScoreDatum } from './charts.js';
 
@@ -52,11 +52,9 @@ function scoreData(scores: ScoreReport): ScoreDatum[] {
 
 function scoreTable(scores: ScoreReport): string {
   const f = (x: number | null | undefined) => (x === null || x === undefined ? '—' : x.toFixed(3));
-  const lines = [
-    `| candidate | LogME | LEEP | H-score | kNN acc. | fine-tuned acc. |`,
-    '| --- | ---: | ---: | ---: | ---: | ---: |',
-    ...scores.candidates.map((c) => `| ${basename(c.candidate)} | ${f(c.logme)} | ${f(c.leep)} | ${f(c.hscore)} | ${f(c.knn)} | ${f(c.fineTuned)} |`),
-  ];
+  const rows = scores.candidates.map((c) => [basename(c.candidate), f(c.logme), f(c.leep), f(c.hscore), f(c.knn), f(c.fineTuned)]);
+  const header = ['candidate', 'LogME', 'LEEP', 'H-score', 'kNN acc.', 'fine-tuned acc.'];
+  const lines = [formatMarkdownTable(header, rows, { align: ['left', 'right', 'right', 'right', 'right', 'right'] })];
   if (scores.kendallTau) lines.push('', `Kendall τ against the fine-tuned accuracies: ${Object.entries(scores.kendallTau).map(([k, v]) => `${k} ${v === null ? '—' : v.toFixed(2)}`).join(', ')}`);
   return lines.join('\n');
 }
@@ -134,7 +132,8 @@ function markdownTable(md: string): string {
     rows = [];
   };
   for (const line of md.split('\n')) {
-    if (line.startsWith('|')) rows.push(line.slice(1, -1).split('|').map((c) => c.trim()));
+    // Cells split at unescaped pipes only: formatMarkdownTable writes a `|` in a name as `\|`.
+    if (line.startsWith('|')) rows.push(line.slice(1, -1).split(/(?<!\\)\|/).map((c) => c.trim().replaceAll('\\|', '|')));
     else {
       flush();
       if (line.startsWith('- ')) out.push(`<li>${escape(line.slice(2))}</li>`);

@@ -1,7 +1,6 @@
 import { createHash } from 'node:crypto';
-import { createReadStream, createWriteStream } from 'node:fs';
-import { rename, rm, stat } from 'node:fs/promises';
-import { Readable } from 'node:stream';
+import { createReadStream } from 'node:fs';
+import { open, rename, rm, stat } from 'node:fs/promises';
 import { pipeline } from 'node:stream/promises';
 import type { ReadableStream as WebReadableStream } from 'node:stream/web';
 import { TlError } from '../../errors/tl-error.js';
@@ -102,11 +101,29 @@ async function fetchInto(
     throw new TlError('HUB', `${label}: HTTP ${response.status} ${response.statusText} downloading ${metadata.location}`);
   }
   if (response.body === null) throw new Error('empty response body');
-  await pipeline(
-    Readable.fromWeb(response.body as WebReadableStream<Uint8Array>),
-    createWriteStream(path, { flags: append ? 'a' : 'w' }),
-  );
+  // The body is read as fast as it arrives and written behind the reader, up to MAX_UNWRITTEN bytes:
+  // chunks still queued in the response stream when the connection drops are discarded with it, so
+  // reading must not wait on the disk; and every byte read is on disk before the error goes on, so
+  // the next attempt resumes from all that was delivered.
+  const file = open(path, append ? 'a' : 'w');
+  let written: Promise<void> = file.then(() => undefined);
+  let unwritten = 0;
+  try {
+    for await (const chunk of response.body as WebReadableStream<Uint8Array>) {
+      unwritten += chunk.byteLength;
+      written = written.then(async () => {
+        await (await file).writeFile(chunk); // all of it, from the current position
+        unwritten -= chunk.byteLength;
+      });
+      if (unwritten > MAX_UNWRITTEN) await written;
+    }
+  } finally {
+    await written.finally(async () => (await file).close());
+  }
 }
+
+/** Bytes read but not yet written before the reader waits for the disk. */
+const MAX_UNWRITTEN = 8 * 1024 * 1024;
 
 async function sizeOf(path: string): Promise<number> {
   try {
