@@ -4,12 +4,12 @@ import { stratifiedSubsample, WordNet, wordnetPosTask, wordnetSupersenseTask, wr
 /** Sizes of the full demo (under 10 minutes on 2 cores) and of `--quick` (the end-to-end test). */
 export const DEMO_SIZES = {
   quick: { source: 150, sourceEpochs: 1, targetTrain: 200, targetTest: 120, budgets: '0.1,1', seeds: 2, epochs: 1, minSteps: 4, scoreExamples: 80 },
-  full: { source: 2500, sourceEpochs: 2, targetTrain: 1500, targetTest: 400, budgets: '0.01,0.1,1', seeds: 3, epochs: 2, minSteps: 60, scoreExamples: 300 },
+  full: { source: 1500, sourceEpochs: 2, targetTrain: 1500, targetTest: 400, budgets: '0.01,0.1,1', seeds: 3, epochs: 2, minSteps: 40, scoreExamples: 300 },
 } as const;
 /** Peak learning rate of every fine-tuning run. */
 export const DEMO_LR = '1e-3';
 /** Fine-tuning hyperparameters of every run (all conditions alike). */
-export const DEMO_FINETUNE = ['--batch-size', '16', '--lr', DEMO_LR, '--warmup-ratio', '0.1', '--max-length', '40'];
+export const DEMO_FINETUNE = ['--batch-size', '16', '--lr', DEMO_LR, '--warmup-ratio', '0.1', '--max-length', '32'];
 export type DemoSize = (typeof DEMO_SIZES)[keyof typeof DEMO_SIZES];
 
 export interface DemoTasks {

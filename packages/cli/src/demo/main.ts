@@ -107,7 +107,7 @@ await writeFile(resultsPath, JSON.stringify(fineTuned, null, 2));
 say(`tl score: LogME, LEEP, H-score, kNN of ${candidates.length} candidate checkpoints on the target task`);
 const scoresPath = join(out, 'scores.json');
 await tl(['score', '--candidates', candidates.join(','), '--data', target.train, '--results', resultsPath,
-  '--output', scoresPath, '--max-examples', String(SIZE.scoreExamples), '--max-length', '40']);
+  '--output', scoresPath, '--max-examples', String(SIZE.scoreExamples), '--max-length', '32']);
 const scores = JSON.parse(await readFile(scoresPath, 'utf8')) as ScoreReport;
 
 // 5. The report.
@@ -116,7 +116,7 @@ const report = await writeReport({
   setup: [
     `pretrained: ${opt.model} (${model})`,
     `source: WordNet gloss → supersense, ${SIZE.source} train-split glosses, ${tasks.sourceClasses} classes, ${SIZE.sourceEpochs} epochs; target: gloss → part of speech, ${SIZE.targetTrain} training / ${SIZE.targetTest} test-split glosses, ${tasks.targetClasses} classes`,
-    `budgets ${SIZE.budgets} of the target training set, seeds ${results.seeds.join(', ')}, ${SIZE.epochs} epochs (at least ${SIZE.minSteps} steps), batch 16, lr ${LR}, max length 40`,
+    `budgets ${SIZE.budgets} of the target training set, seeds ${results.seeds.join(', ')}, ${SIZE.epochs} epochs (at least ${SIZE.minSteps} steps), batch 16, lr ${LR}, max length 32`,
     `wasm backend, ${cpus().length} cores, ${new Date().toISOString().slice(0, 10)}, ${elapsed()} in all${opt.quick ? ' (--quick)' : ''}`,
   ],
   transfer: results,
