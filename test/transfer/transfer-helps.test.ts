@@ -6,7 +6,7 @@ import { stratifiedSubsample, WordNet, wordnetPosTask, wordnetSupersenseTask } f
 import { tempDir } from '../support/cli.js';
 
 /**
- * The claim of the whole project at small scale: at a low label budget (100 labels), the transferred
+ * The claim of the whole project at small scale: at a low label budget (150 labels), the transferred
  * model beats the same architecture from random init, by a margin, over 3 seeds. The pretrained model
  * is tl-bert-en-small, the encoder @tl/models ships (`tl pretrain --pack` on 8M words); the
  * transferred model is it fine-tuned on a source task, WordNet gloss → supersense (45 classes, which
@@ -25,23 +25,24 @@ describe('transfer helps at a low label budget', () => {
     const wordnet = await WordNet.load();
     const task = await wordnetPosTask({ wordnet });
     const supersense = await wordnetSupersenseTask({ wordnet });
-    const pool = stratifiedSubsample(task.train, { budget: 2000, seed: 0 });
+    // The demo's sizes and hyperparameters (packages/cli/src/demo/demo-grid.ts) at its 10% budget.
+    const pool = stratifiedSubsample(task.train, { budget: 1500, seed: 0 });
     const test = stratifiedSubsample(task.test, { budget: 400, seed: 0 });
     results = await runTransferExperiment({
       pretrained: dir,
       target: { train: pool, test, id2label: Object.fromEntries(task.labels.map((l, i) => [String(i), l])) },
-      source: { train: stratifiedSubsample(supersense.train, { budget: 2500, seed: 0 }), id2label: Object.fromEntries(supersense.labels.map((l, i) => [String(i), l])) },
-      sourceArgs: { numTrainEpochs: 2, batchSize: 32, learningRate: 1e-3, warmupRatio: 0.1 },
+      source: { train: stratifiedSubsample(supersense.train, { budget: 1500, seed: 0 }), id2label: Object.fromEntries(supersense.labels.map((l, i) => [String(i), l])) },
+      sourceArgs: { numTrainEpochs: 2, batchSize: 16, learningRate: 1e-3, warmupRatio: 0.1 },
       conditions: ['scratch', 'pretrained', 'intermediate'],
-      budgets: [0.05],
+      budgets: [0.1],
       seeds: [1, 2, 3],
-      targetArgs: { numTrainEpochs: 3, batchSize: 16, learningRate: 1e-3, warmupRatio: 0.1 },
-      minSteps: 80,
-      maxLength: 40,
-      sample: (examples, count, seed) => stratifiedSubsample(examples, { budget: count, seed }),
+      targetArgs: { numTrainEpochs: 2, batchSize: 16, learningRate: 1e-3, warmupRatio: 0.1 },
+      minSteps: 40,
+      maxLength: 32,
+      sample: (examples, count, seed) => stratifiedSubsample(examples, { budget: count, seed, minPerClass: 1 }),
       outputDir: tempDir('tl-transfer-helps-'),
     });
-  }, 300_000); // ~75 s alone on 2 cores; the margin is for a machine busy with other suites
+  }, 900_000); // ~2 min alone on 2 cores; the margin is for a machine busy with other suites
 
   it('pretrained + source task beats scratch by ≥ 5 points on the mean over 3 seeds, on every seed, by more than either spread', () => {
     const row = (c: string) => results.summary.find((s) => s.condition === c)!;
@@ -66,6 +67,6 @@ describe('transfer helps at a low label budget', () => {
   });
 });
 
-/** Points the pretrained-only condition must gain at 100 labels (measured: see the README's transfer table). */
+/** Points the pretrained-only condition must gain at 150 labels (measured +5.2 in the demo, +5.8 on torch-cpu at lr 5e-4: see the README). */
 const PRETRAINED_MARGIN = 2;
 

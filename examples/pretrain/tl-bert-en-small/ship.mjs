@@ -105,6 +105,15 @@ The weights derive from GCIDE (GPL-2.0-or-later) among others, so this package i
 ## Downstream (tl transfer, scratch = same architecture from random init)
 
 ${downstream}
+## Limits
+
+This is a small model trained with little compute: about 16M tokens (one epoch) on one CPU thread.
+The held-out loss (5.9) is still close to the unigram plateau that BERT pretraining crosses before
+context starts to pay off; a fill-in-the-blank prediction is mostly a frequent word that fits (a
+determiner before a noun). It transfers anyway: see the table above. What it does not do is help
+with 15 labels on gloss → part of speech, where every run sits near the majority class (69%). A
+longer run (the recipe continues stage 2 with \`--resume\`) is the way to a better model.
+
 ## Reproduce
 
 \`\`\`sh
