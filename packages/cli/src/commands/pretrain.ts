@@ -4,7 +4,6 @@ import { Command, Option } from 'commander';
 import {
   buildModel,
   fromPretrained,
-  JsonlMetricsLogger,
   MaskedLmCollator,
   packSequences,
   parseJsonObject,
@@ -165,11 +164,7 @@ export function pretrainCommand(): Command {
       const train = await asExamples(texts, flags.corpus.join(', '));
       const heldout = evalTexts && (await asExamples(evalTexts, flags.eval!.join(', ')));
       const samplesPerStep = flags.batchSize * flags.gradAccum;
-      const callbacks = trainerCallbacks(flags).map((c) =>
-        c instanceof JsonlMetricsLogger
-          ? new JsonlMetricsLogger(c.path, { fields: [stepThroughput({ samplesPerStep, ...(flags.pack && { tokensPerStep: samplesPerStep * maxLength }) })] })
-          : c,
-      );
+      const callbacks = trainerCallbacks(flags, [stepThroughput({ samplesPerStep, ...(flags.pack && { tokensPerStep: samplesPerStep * maxLength }) })]);
       const trainer = new Trainer({
         model,
         collator,

@@ -10,6 +10,7 @@ import {
   SCHEDULER_NAMES,
   TlError,
   type Callback,
+  type StepFields,
   type TrainingArgsInput,
 } from '@tl/core';
 import { nonNegativeInt, nonNegativeNumber, positiveInt, rate } from './options.js';
@@ -162,8 +163,8 @@ export function trainingArgsFromFlags(f: TrainerFlags, hasEval: boolean): Traini
 }
 
 /** The callbacks the flags ask for: progress bar, metrics.jsonl, early stopping, checkpoints. */
-export function trainerCallbacks(f: TrainerFlags): Callback[] {
-  const callbacks: Callback[] = [new ProgressBar(), new JsonlMetricsLogger(join(f.outputDir, 'metrics.jsonl')), new ResumeNote()];
+export function trainerCallbacks(f: TrainerFlags, metricsFields: readonly StepFields[] = []): Callback[] {
+  const callbacks: Callback[] = [new ProgressBar(), new JsonlMetricsLogger(join(f.outputDir, 'metrics.jsonl'), { fields: metricsFields }), new ResumeNote()];
   if (f.earlyStoppingPatience) {
     callbacks.push(new EarlyStopping({ monitor: f.metricForBestModel ?? 'eval_loss', patience: f.earlyStoppingPatience }));
   }

@@ -14,7 +14,7 @@ import { fetchFileMetadata } from './file-metadata.js';
 import { hubDownload } from './hub-download.js';
 import { resolveHubSettings, type HubOptions, type HubSettings } from './hub-settings.js';
 import { RepoCache } from './repo-cache.js';
-import { shippedModelFolder } from './shipped-models.js';
+import { shippedModelDir } from '@tl/models';
 
 export interface ResolvePretrainedOptions extends HubOptions {
   /** Require tokenizer.json in the repo (default true: tl tokenizes with it). */
@@ -43,7 +43,7 @@ const PICKLE_WEIGHT_FILES = ['pytorch_model.bin', 'pytorch_model.bin.index.json'
  */
 export async function resolvePretrained(idOrPath: string, options: ResolvePretrainedOptions = {}): Promise<string> {
   if (await isLocalFolder(idOrPath)) return idOrPath;
-  const shipped = shippedModelFolder(idOrPath);
+  const shipped = shippedModelDir(idOrPath);
   if (shipped !== undefined) return shipped;
   if (looksLikePath(idOrPath)) throw new TlError('CHECKPOINT', `${idOrPath}: no such folder`);
   if (!isRepoId(idOrPath)) {
